@@ -1,0 +1,72 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { ApplicationFailure } from '@temporalio/common';
+
+/** Error types a model failure is filed under; the workflow and the Web UI show them. */
+export const ModelErrorType = {
+  rejected: 'ModelRequestRejected',
+  unavailable: 'ModelUnavailable',
+  connection: 'ModelConnectionError',
+  stalled: 'ModelStreamStalled',
+  incomplete: 'ModelStreamIncomplete',
+} as const;
+
+/** SSE `error` events carry no HTTP status; their error type says whether a retry can help. */
+const retryableErrorTypes = new Set(['overloaded_error', 'api_error', 'rate_limit_error', 'timeout_error']);
+
+export class StreamStalledError extends Error {
+  constructor(idleMs: number) {
+    super(`The model stream sent nothing for ${idleMs} ms`);
+    this.name = 'StreamStalledError';
+  }
+}
+
+/**
+ * Sorts a failure of the model call into retryable and not, at the activity boundary, so Temporal's
+ * retry policy does the right thing: bad requests fail at once, overload and network faults retry
+ * (after `retry-after` when the API names one).
+ */
+export function toModelFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof StreamStalledError) {
+    return ApplicationFailure.create({ type: ModelErrorType.stalled, message: err.message, nonRetryable: false });
+  }
+  if (err instanceof Anthropic.APIUserAbortError) return err;
+  if (err instanceof Anthropic.APIConnectionError) {
+    return ApplicationFailure.create({ type: ModelErrorType.connection, message: `Could not reach the model API: ${err.message}` });
+  }
+  if (err instanceof Anthropic.APIError) return fromApiError(err);
+  return err;
+}
+
+function fromApiError(err: InstanceType<typeof Anthropic.APIError>): ApplicationFailure {
+  const status = err.status;
+  const errorType = wireErrorType(err.error);
+  const message = `${status ?? 'stream error'}${errorType ? ` ${errorType}` : ''}: ${wireErrorMessage(err)}`;
+  const retryable =
+    status === undefined ? errorType === undefined || retryableErrorTypes.has(errorType) : status === 408 || status === 409 || status === 429 || status >= 500;
+  const retryAfterMs = retryAfter(err.headers);
+  return ApplicationFailure.create({
+    type: retryable ? ModelErrorType.unavailable : ModelErrorType.rejected,
+    message,
+    nonRetryable: !retryable,
+    nextRetryDelay: retryable && retryAfterMs !== undefined ? retryAfterMs : undefined,
+  });
+}
+
+function wireErrorType(body: unknown): string | undefined {
+  const error = (body as { error?: { type?: unknown } } | undefined)?.error;
+  return typeof error?.type === 'string' ? error.type : undefined;
+}
+
+function wireErrorMessage(err: InstanceType<typeof Anthropic.APIError>): string {
+  const error = (err.error as { error?: { message?: unknown } } | undefined)?.error;
+  return typeof error?.message === 'string' ? error.message : err.message;
+}
+
+function retryAfter(headers: Headers | undefined): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const seconds = headers?.get('retry-after');
+  if (seconds && Number.isFinite(Number(seconds))) return Number(seconds) * 1000;
+  return undefined;
+}

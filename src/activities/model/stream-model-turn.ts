@@ -1,0 +1,133 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { modelStreamSignal } from '../../shared/definitions';
+import type { DetectedToolCall, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
+import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
+import type { ToolRegistry } from '../../tools';
+import { ModelErrorType, StreamStalledError, toModelFailure } from './model-errors';
+import { commitPartialTurn, readPartialTurn, type PartialTurn } from './partial-turn';
+import { ProgressSender } from './progress-sender';
+import { StreamAssembler, type CompletedToolUse } from './stream-assembler';
+import { StreamWatchdog } from './stream-watchdog';
+
+export interface ModelActivityDeps {
+  temporal: Client;
+  anthropic: Anthropic;
+  tools: ToolRegistry;
+  prices: PriceTable;
+  streamIdleTimeoutMs: number;
+  heartbeatIntervalMs: number;
+}
+
+/**
+ * One model turn, streamed. Text goes to the workflow in batches and each client tool call the
+ * moment its block completes, so the workflow can start the tool while the stream goes on.
+ */
+export function createStreamModelTurn(deps: ModelActivityDeps) {
+  return async function streamModelTurn(input: ModelTurnInput): Promise<ModelTurnResult> {
+    const ctx = Context.current();
+    const attempt = ctx.info.attempt;
+    const price = findPrice(deps.prices, input.model);
+
+    const resumed = readPartialTurn(ctx.info.heartbeatDetails);
+    if (resumed) {
+      return commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the worker running the stream stopped');
+    }
+
+    const workflowId = ctx.info.workflowExecution?.workflowId;
+    if (!workflowId) throw ApplicationFailure.nonRetryable('streamModelTurn reports to its workflow and must run inside one');
+    const workflow = deps.temporal.workflow.getHandle(workflowId);
+    const sender = new ProgressSender(
+      (progress) => workflow.signal(modelStreamSignal, progress),
+      { iteration: input.iteration, attempt },
+      input.textBatchMs,
+    );
+    const toolCalls: DetectedToolCall[] = [];
+    const assembler = new StreamAssembler({
+      onText: (text) => {
+        sender.setPhase('streaming');
+        sender.text(text);
+      },
+      onBlockStart: (type) => sender.setPhase(type === 'thinking' || type === 'redacted_thinking' ? 'thinking' : 'streaming'),
+      onToolUse: (toolUse) => {
+        const call = detectToolCall(deps.tools, toolUse);
+        toolCalls.push(call);
+        sender.toolCall(call);
+        ctx.heartbeat(partialTurn());
+      },
+    });
+    const partialTurn = (): PartialTurn => {
+      const turn = assembler.result({ includeOpenText: true });
+      return { streamAttempt: attempt, content: turn.content, toolCalls: [...toolCalls], text: turn.text, usage: turn.usage };
+    };
+
+    const abort = new AbortController();
+    const onCancel = (): void => abort.abort();
+    ctx.cancellationSignal.addEventListener('abort', onCancel);
+    const watchdog = new StreamWatchdog(deps.streamIdleTimeoutMs, () => abort.abort());
+    const heartbeat = setInterval(() => ctx.heartbeat(toolCalls.length > 0 ? partialTurn() : undefined), deps.heartbeatIntervalMs);
+    try {
+      const stream = await deps.anthropic.messages.create(
+        {
+          model: input.model,
+          max_tokens: input.maxTokens,
+          messages: input.messages,
+          tools: deps.tools.anthropicTools(),
+          stream: true,
+          ...(input.system ? { system: input.system } : {}),
+        },
+        { signal: abort.signal },
+      );
+      for await (const event of stream) {
+        watchdog.reset();
+        assembler.handle(event);
+      }
+      const turn = assembler.result();
+      if (!turn.sawMessageStop) {
+        throw ApplicationFailure.create({ type: ModelErrorType.incomplete, message: 'The model stream ended before message_stop' });
+      }
+      await sender.close();
+      return {
+        streamAttempt: attempt,
+        content: turn.content,
+        stopReason: turn.stopReason ?? 'end_turn',
+        usage: turn.usage,
+        costUsd: costUsd(price, turn.usage),
+        toolCalls,
+        text: turn.text,
+        streamEndedAt: new Date().toISOString(),
+      };
+    } catch (err) {
+      const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err);
+      if (ctx.cancellationSignal.aborted || toolCalls.length === 0) {
+        sender.abandon();
+        throw failure;
+      }
+      // Tool calls already went to the workflow and may be running: keep them and end the turn there.
+      await sender.close().catch(() => undefined);
+      const partial = partialTurn();
+      return commitPartialTurn(partial, costUsd(price, partial.usage), describe(failure));
+    } finally {
+      watchdog.stop();
+      clearInterval(heartbeat);
+      ctx.cancellationSignal.removeEventListener('abort', onCancel);
+    }
+  };
+}
+
+function detectToolCall(tools: ToolRegistry, toolUse: CompletedToolUse): DetectedToolCall {
+  const detectedAt = new Date().toISOString();
+  const base = { id: toolUse.id, name: toolUse.name, input: toolUse.input, detectedAt };
+  if (toolUse.parseError !== null) {
+    return { ...base, summary: toolUse.name, resourceKey: null, rejection: `Invalid input for ${toolUse.name}: ${toolUse.parseError}. The tool was not run.` };
+  }
+  const validation = tools.validate(toolUse.name, toolUse.input);
+  if (!validation.ok) return { ...base, summary: toolUse.name, resourceKey: null, rejection: validation.error };
+  return { ...base, input: validation.input, summary: validation.summary, resourceKey: validation.resourceKey, rejection: null };
+}
+
+function describe(failure: unknown): string {
+  return failure instanceof Error ? failure.message : String(failure);
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { defaultPriceTable, type PriceTable } from './shared/pricing';
+
+export interface Config {
+  port: number;
+  host: string;
+  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  model: string;
+  dataDir: string;
+  workspaceDir: string;
+  testTools: boolean;
+  textBatchMs: number;
+  eventBufferSize: number;
+  maxIterations: number;
+  maxFileBytes: number;
+  streamIdleTimeoutMs: number;
+  prices: PriceTable;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+
+/** Each variable, its parser and default. A bad value fails start-up with a message naming the variable. */
+const variables = {
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TOOLSTREAM_TASK_QUEUE: z.string().min(1).default('toolstream'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  TOOLSTREAM_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
+  TOOLSTREAM_DATA_DIR: z.string().min(1).default('./data'),
+  TOOLSTREAM_WORKSPACE_DIR: z.string().min(1).optional(),
+  TOOLSTREAM_TEST_TOOLS: booleanFlag.default(false),
+  TOOLSTREAM_TEXT_BATCH_MS: positiveInt.max(10_000).default(100),
+  TOOLSTREAM_EVENT_BUFFER: positiveInt.max(100_000).default(1000),
+  TOOLSTREAM_MAX_ITERATIONS: positiveInt.max(1000).default(25),
+  TOOLSTREAM_MAX_FILE_BYTES: positiveInt.default(1024 * 1024),
+  TOOLSTREAM_STREAM_IDLE_TIMEOUT: positiveInt.default(60_000),
+  TOOLSTREAM_PRICES_FILE: z.string().min(1).optional(),
+} as const;
+
+type Variables = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
+
+const priceTableSchema = z.object({
+  asOf: z.string().min(1),
+  source: z.string().min(1),
+  models: z.record(
+    z.string(),
+    z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cacheWrite5m: z.number().nonnegative(), cacheRead: z.number().nonnegative() }),
+  ),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const vars = parseVariables(env);
+  const dataDir = path.resolve(vars.TOOLSTREAM_DATA_DIR);
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, taskQueue: vars.TOOLSTREAM_TASK_QUEUE },
+    anthropic: { apiKey: vars.ANTHROPIC_API_KEY, baseUrl: vars.ANTHROPIC_BASE_URL },
+    model: vars.TOOLSTREAM_MODEL,
+    dataDir,
+    workspaceDir: path.resolve(vars.TOOLSTREAM_WORKSPACE_DIR ?? path.join(dataDir, 'workspaces')),
+    testTools: vars.TOOLSTREAM_TEST_TOOLS,
+    textBatchMs: vars.TOOLSTREAM_TEXT_BATCH_MS,
+    eventBufferSize: vars.TOOLSTREAM_EVENT_BUFFER,
+    maxIterations: vars.TOOLSTREAM_MAX_ITERATIONS,
+    maxFileBytes: vars.TOOLSTREAM_MAX_FILE_BYTES,
+    streamIdleTimeoutMs: vars.TOOLSTREAM_STREAM_IDLE_TIMEOUT,
+    prices: vars.TOOLSTREAM_PRICES_FILE ? loadPriceTable(vars.TOOLSTREAM_PRICES_FILE) : defaultPriceTable,
+  };
+}
+
+function parseVariables(env: NodeJS.ProcessEnv): Variables {
+  const parsed: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(variables)) {
+    const raw = env[name] === '' ? undefined : env[name];
+    const result = (schema as z.ZodType).safeParse(raw);
+    if (!result.success) throw new ConfigError(name, `${result.error.issues[0]?.message ?? 'is invalid'} (got ${JSON.stringify(raw)})`);
+    parsed[name] = result.data;
+  }
+  return parsed as Variables;
+}
+
+function loadPriceTable(file: string): PriceTable {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('TOOLSTREAM_PRICES_FILE', `could not be read as JSON: ${(err as Error).message}`);
+  }
+  const result = priceTableSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError('TOOLSTREAM_PRICES_FILE', `is not a price table: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { HttpError } from './http-error';
+
+export const createGenerationBody = z.strictObject({
+  prompt: z.string().trim().min(1, 'must not be empty').max(200_000),
+  model: z.string().min(1).max(200).optional(),
+  maxIterations: z.number().int().min(1).max(1000).optional(),
+  system: z.string().max(200_000).optional(),
+});
+export type CreateGenerationBody = z.infer<typeof createGenerationBody>;
+
+export const generationIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+
+export const eventsQueryParams = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+/** Parses or throws a 400 that names the offending field. */
+export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : where,
+    message: issue.message,
+  }));
+  const first = issues[0];
+  throw new HttpError(400, 'invalid_request', `Invalid ${where}: ${first.field}: ${first.message}`, { issues });
+}

@@ -1,0 +1,34 @@
+import type { AiActivity } from './ai-activity';
+import type { Usage } from './usage';
+
+/**
+ * Everything a client can learn about a generation is one of these events, in `seq` order.
+ * The generation state is a fold of them (see reducer.ts), so the two can never disagree.
+ */
+export type GenerationEventBody =
+  | { type: 'generation.started'; generationId: string; prompt: string; model: string; maxIterations: number }
+  | { type: 'iteration.started'; iteration: number }
+  | { type: 'activity.changed'; activity: AiActivity }
+  | { type: 'text.delta'; iteration: number; attempt: number; text: string }
+  | { type: 'attempt.superseded'; iteration: number; attempt: number }
+  | {
+      type: 'tool.detected';
+      toolUseId: string;
+      name: string;
+      input: unknown;
+      iteration: number;
+      summary: string;
+    }
+  | { type: 'tool.started'; toolUseId: string; attempt: number }
+  | { type: 'tool.completed'; toolUseId: string; attempt: number; resultPreview: string; durationMs: number }
+  | { type: 'tool.failed'; toolUseId: string; attempt: number; error: string; willRetry: boolean }
+  | { type: 'iteration.completed'; iteration: number; usage: Usage; costUsd: number; stopReason: string }
+  | { type: 'generation.completed'; stopReason: string }
+  | { type: 'generation.failed'; error: string };
+
+export type GenerationEventType = GenerationEventBody['type'];
+
+/** `seq` is gap-free and increasing from 1; `at` is an ISO timestamp of when the thing happened. */
+export type GenerationEvent = GenerationEventBody & { seq: number; at: string };
+
+export type EventOf<T extends GenerationEventType> = Extract<GenerationEvent, { type: T }>;

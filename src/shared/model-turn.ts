@@ -1,0 +1,75 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { ModelPhase } from './ai-activity';
+import type { Usage } from './usage';
+
+/** A client tool call whose block completed in the stream, checked against the tool registry on the worker. */
+export interface DetectedToolCall {
+  id: string;
+  name: string;
+  /** The parsed input; `{}` when the model's JSON did not parse (`rejection` says so). */
+  input: unknown;
+  summary: string;
+  /** Calls with the same key run in stream order; `null` means it shares nothing and may always run. */
+  resourceKey: string | null;
+  /** Why the call must not run (unknown tool, invalid input, malformed JSON); it gets an is_error result. */
+  rejection: string | null;
+  detectedAt: string;
+}
+
+export type StreamItem =
+  | { type: 'text'; text: string; /** when the first delta of this batch arrived */ at: string }
+  | { type: 'tool_call'; call: DetectedToolCall };
+
+/** What the model activity tells the workflow while the stream goes on: batched text, tool calls at once. */
+export interface StreamProgress {
+  iteration: number;
+  attempt: number;
+  phase: ModelPhase;
+  items: StreamItem[];
+}
+
+export type MessageParam = Anthropic.Messages.MessageParam;
+export type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
+
+export interface ModelTurnInput {
+  generationId: string;
+  iteration: number;
+  model: string;
+  system?: string;
+  messages: MessageParam[];
+  maxTokens: number;
+  textBatchMs: number;
+}
+
+export interface ModelTurnResult {
+  /** The activity attempt whose stream produced this content (an earlier one when a retry resumed its partial turn). */
+  streamAttempt: number;
+  /** The assistant content to send back: thinking with signatures, text, tool_use; cut blocks dropped. */
+  content: ContentBlockParam[];
+  stopReason: string;
+  usage: Usage;
+  costUsd: number;
+  /** Every client tool call that completed in the stream, in stream order, also those already signalled. */
+  toolCalls: DetectedToolCall[];
+  /** All text of this turn, to reconcile with what the signals delivered. */
+  text: string;
+  streamEndedAt: string;
+  /** Set when the stream failed after tool calls were handed over and the turn was committed up to there. */
+  interruption?: string;
+}
+
+export interface ToolRunInput {
+  generationId: string;
+  toolUseId: string;
+  name: string;
+  input: unknown;
+  attempt: number;
+}
+
+export interface ToolRunResult {
+  output: string;
+  resultPreview: string;
+  startedAt: string;
+  completedAt: string;
+  durationMs: number;
+}

@@ -1,0 +1,115 @@
+import type { GenerationEvent } from './events';
+import { GenerationStatus, initialState, ToolStatus, type GenerationState, type ToolState } from './state';
+import { addUsage } from './usage';
+
+/**
+ * The one reducer: the workflow folds every event it emits through it, and any client can fold the
+ * events it polls through it to arrive at the same state. Pure: returns a new state, never mutates.
+ */
+export function reduce(state: GenerationState, event: GenerationEvent): GenerationState {
+  const next = applyEvent(state, event);
+  return next.lastSeq === event.seq ? next : { ...next, lastSeq: event.seq };
+}
+
+function applyEvent(state: GenerationState, event: GenerationEvent): GenerationState {
+  switch (event.type) {
+    case 'generation.started':
+      return {
+        ...state,
+        generationId: event.generationId,
+        prompt: event.prompt,
+        model: event.model,
+        maxIterations: event.maxIterations,
+        status: GenerationStatus.running,
+        startedAt: event.at,
+      };
+    case 'iteration.started':
+      return { ...state, iteration: event.iteration, iterationTextStart: state.text.length };
+    case 'activity.changed':
+      return { ...state, activity: event.activity };
+    case 'text.delta':
+      return { ...state, text: state.text + event.text };
+    case 'attempt.superseded':
+      return { ...state, text: state.text.slice(0, state.iterationTextStart) };
+    case 'tool.detected':
+      return {
+        ...state,
+        tools: [
+          ...state.tools,
+          {
+            id: event.toolUseId,
+            name: event.name,
+            input: event.input,
+            summary: event.summary,
+            iteration: event.iteration,
+            status: ToolStatus.pending,
+            attempts: 0,
+            detectedAt: event.at,
+            startedAt: null,
+            completedAt: null,
+            resultPreview: null,
+            error: null,
+          },
+        ],
+      };
+    case 'tool.started':
+      return updateTool(state, event.toolUseId, (tool) => ({
+        ...tool,
+        status: ToolStatus.running,
+        attempts: event.attempt,
+        startedAt: tool.startedAt ?? event.at,
+        error: null,
+      }));
+    case 'tool.completed':
+      return updateTool(state, event.toolUseId, (tool) => ({
+        ...tool,
+        status: ToolStatus.completed,
+        attempts: event.attempt,
+        completedAt: event.at,
+        resultPreview: event.resultPreview,
+        error: null,
+      }));
+    case 'tool.failed':
+      return updateTool(state, event.toolUseId, (tool) => ({
+        ...tool,
+        status: event.willRetry ? ToolStatus.pending : ToolStatus.failed,
+        attempts: event.attempt,
+        completedAt: event.willRetry ? null : event.at,
+        error: event.error,
+      }));
+    case 'iteration.completed':
+      return {
+        ...state,
+        usage: addUsage(state.usage, event.usage),
+        costUsd: roundUsd(state.costUsd + event.costUsd),
+        stopReason: event.stopReason,
+      };
+    case 'generation.completed':
+      return { ...state, status: GenerationStatus.completed, stopReason: event.stopReason, finishedAt: event.at };
+    case 'generation.failed':
+      return { ...state, status: GenerationStatus.failed, error: event.error, finishedAt: event.at };
+    default: {
+      // A newer producer may add event types; an older client folds past them rather than crash.
+      const unknown: never = event;
+      void unknown;
+      return state;
+    }
+  }
+}
+
+function updateTool(state: GenerationState, id: string, update: (tool: ToolState) => ToolState): GenerationState {
+  const index = state.tools.findIndex((tool) => tool.id === id);
+  if (index < 0) return state;
+  const tools = state.tools.slice();
+  tools[index] = update(tools[index]);
+  return { ...state, tools };
+}
+
+/** Sums of float prices drift (0.1 + 0.2); a micro-dollar is finer than any price we show. */
+function roundUsd(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+export function foldEvents(events: readonly GenerationEvent[], from: GenerationState = initialState): GenerationState {
+  return events.reduce(reduce, from);
+}

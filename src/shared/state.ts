@@ -1,0 +1,75 @@
+import { idleActivity, type AiActivity } from './ai-activity';
+import { zeroUsage, type Usage } from './usage';
+
+export const GenerationStatus = {
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+} as const;
+export type GenerationStatus = (typeof GenerationStatus)[keyof typeof GenerationStatus];
+
+export const ToolStatus = {
+  pending: 'pending',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+} as const;
+export type ToolStatus = (typeof ToolStatus)[keyof typeof ToolStatus];
+
+export interface ToolState {
+  /** The model's tool_use id. */
+  id: string;
+  name: string;
+  input: unknown;
+  summary: string;
+  iteration: number;
+  status: ToolStatus;
+  attempts: number;
+  detectedAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  resultPreview: string | null;
+  error: string | null;
+}
+
+export interface GenerationState {
+  generationId: string;
+  status: GenerationStatus;
+  model: string;
+  prompt: string;
+  maxIterations: number;
+  iteration: number;
+  activity: AiActivity;
+  usage: Usage;
+  costUsd: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  stopReason: string | null;
+  error: string | null;
+  tools: ToolState[];
+  /** All assistant text so far, superseded attempts removed. */
+  text: string;
+  /** Where the current iteration's text starts in `text`, so a superseded attempt can be cut off. */
+  iterationTextStart: number;
+  lastSeq: number;
+}
+
+export const initialState: GenerationState = Object.freeze({
+  generationId: '',
+  status: GenerationStatus.running,
+  model: '',
+  prompt: '',
+  maxIterations: 0,
+  iteration: 0,
+  activity: idleActivity,
+  usage: zeroUsage,
+  costUsd: 0,
+  startedAt: null,
+  finishedAt: null,
+  stopReason: null,
+  error: null,
+  tools: [],
+  text: '',
+  iterationTextStart: 0,
+  lastSeq: 0,
+}) as GenerationState;

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const projectRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * The `temporal` CLI to run the dev server with: TEMPORAL_CLI_PATH, else one on PATH, else the one
+ * `scripts/ensure-temporal.js` installed into .tools/. Never downloads anything.
+ */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TEMPORAL_CLI_PATH) return env.TEMPORAL_CLI_PATH;
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    const candidate = dir && path.join(dir, 'temporal');
+    if (candidate && isExecutable(candidate)) return candidate;
+  }
+  const installed = path.join(projectRoot, '.tools', 'temporal', 'bin', 'temporal');
+  if (isExecutable(installed)) return installed;
+  throw new Error('No temporal CLI found: run `node scripts/ensure-temporal.js` (npm start and npm test do) or set TEMPORAL_CLI_PATH.');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Flags every dev server we start gets: eager activity dispatch lets a tool start in the same round trip. */
+export const devServerDynamicConfig = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { ToolSpec } from '../tool-spec';
+
+export const renameAppInput = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(80)
+    .refine((name) => name.trim() !== '', 'must not be blank')
+    .refine((name) => !/[\r\n\t]/.test(name), 'must be a single line')
+    .describe('The new display name of the app, 1 to 80 characters'),
+});
+export type RenameAppInput = z.infer<typeof renameAppInput>;
+
+export const renameAppSpec: ToolSpec<RenameAppInput> = {
+  name: 'rename_app',
+  description: "Set the app's display name (stored in app.json in the workspace).",
+  inputSchema: renameAppInput,
+  resourceKey: () => 'app:name',
+  summary: (input) => `rename_app ${input.name}`,
+};

@@ -1,0 +1,47 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Config } from '../config';
+import { createToolRegistry } from '../tools';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  /** Used by the model activity to signal its workflow. */
+  client: Client;
+  config: Config;
+  /** Pass a prebuilt bundle to skip bundling the workflow code again (tests start many workers). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** Heartbeats carry the partial turn; a short throttle keeps what a crash can lose to about a second. */
+const heartbeatIntervalMs = 1000;
+
+export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> {
+  const { config } = deps;
+  const anthropic = new Anthropic({
+    apiKey: config.anthropic.apiKey ?? 'not-set',
+    baseURL: config.anthropic.baseUrl,
+    // Temporal retries the activity; retries inside it would hide attempts and double the backoff.
+    maxRetries: 0,
+  });
+  const activities = createActivities({
+    temporal: deps.client,
+    anthropic,
+    tools: createToolRegistry({ testTools: config.testTools }),
+    prices: config.prices,
+    streamIdleTimeoutMs: config.streamIdleTimeoutMs,
+    heartbeatIntervalMs,
+    workspaceRoot: config.workspaceDir,
+    maxFileBytes: config.maxFileBytes,
+  });
+  return Worker.create({
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    activities,
+    maxHeartbeatThrottleInterval: heartbeatIntervalMs,
+    defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
+  });
+}

@@ -1,0 +1,24 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/**
+ * The model call: Temporal owns its retries (the SDK client has maxRetries 0). Heartbeats while
+ * streaming let a dead worker be noticed in seconds rather than at the start-to-close timeout.
+ */
+export const { streamModelTurn } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+/**
+ * One attempt of one tool. The workflow runs the attempts itself (see tool-scheduler.ts) so that
+ * every attempt, its failure and whether it will be retried are events a client can see.
+ */
+export const toolActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { maximumAttempts: 1 },
+} as const;
+
+export const { runTool } = proxyActivities<Activities>(toolActivityOptions);

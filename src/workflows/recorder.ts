@@ -1,0 +1,48 @@
+import { deriveActivity, sameActivity, type ModelPhase } from '../shared/ai-activity';
+import { EventLog } from '../shared/event-log';
+import type { GenerationEventBody } from '../shared/events';
+import { GenerationStatus, ToolStatus, type GenerationState } from '../shared/state';
+
+/** Workflow time is the current workflow task's time: deterministic, and close to when it happened. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/**
+ * The workflow's single writer of events. After every event it re-derives what the AI is doing and
+ * records an `activity.changed` when that moved, so clients learn it from events like everything else.
+ */
+export class Recorder {
+  readonly log: EventLog;
+  private modelPhase: ModelPhase = 'none';
+
+  constructor(eventBufferSize: number) {
+    this.log = new EventLog(eventBufferSize);
+  }
+
+  get state(): GenerationState {
+    return this.log.state;
+  }
+
+  emit(body: GenerationEventBody, at: string = nowIso()): void {
+    this.log.append(body, at);
+    this.refreshActivity(at);
+  }
+
+  setModelPhase(phase: ModelPhase, at: string = nowIso()): void {
+    if (phase === this.modelPhase) return;
+    this.modelPhase = phase;
+    this.refreshActivity(at);
+  }
+
+  private refreshActivity(at: string): void {
+    const state = this.log.state;
+    const next = deriveActivity({
+      running: state.status === GenerationStatus.running,
+      modelPhase: this.modelPhase,
+      runningToolNames: state.tools.filter((tool) => tool.status === ToolStatus.running).map((tool) => tool.name),
+      waitingToolNames: state.tools.filter((tool) => tool.status === ToolStatus.pending).map((tool) => tool.name),
+    });
+    if (!sameActivity(next, state.activity)) this.log.append({ type: 'activity.changed', activity: next }, at);
+  }
+}
