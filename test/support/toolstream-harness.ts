@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config';
+import { startFakeAnthropic, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
+import { startToolstream, type RunningToolstream } from '../../src/runtime/start-toolstream';
+import { ApiClient } from './api-client';
+
+export interface Harness {
+  api: ApiClient;
+  fake: FakeAnthropicServer;
+  config: Config;
+  toolstream: RunningToolstream;
+  workspaceOf(generationId: string): string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  scenarios: Record<string, Scenario>;
+  env?: Record<string, string>;
+}
+
+let taskQueueCounter = 0;
+
+/**
+ * The whole product on real parts: the fake model over real HTTP/SSE, the real SDK, a worker on the
+ * real dev server, the HTTP API on a real port. Each harness gets its own task queue and workspace.
+ */
+export async function startHarness(
+  env: TestWorkflowEnvironment,
+  workflowBundle: WorkflowBundleWithSourceMap,
+  options: HarnessOptions,
+): Promise<Harness> {
+  const fake = await startFakeAnthropic({ scenarios: options.scenarios });
+  const workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-ws-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ANTHROPIC_API_KEY: 'sk-ant-test-key-not-secret',
+    ANTHROPIC_BASE_URL: fake.url,
+    TOOLSTREAM_TASK_QUEUE: `toolstream-test-${process.pid}-${++taskQueueCounter}-${Date.now()}`,
+    TOOLSTREAM_WORKSPACE_DIR: workspaceDir,
+    TOOLSTREAM_TEST_TOOLS: '1',
+    ...options.env,
+  });
+  const toolstream = await startToolstream({
+    config,
+    nativeConnection: env.nativeConnection,
+    connection: env.connection,
+    client: env.client,
+    workflowBundle,
+  });
+  return {
+    api: new ApiClient(toolstream.url),
+    fake,
+    config,
+    toolstream,
+    workspaceOf: (generationId) => path.join(workspaceDir, generationId),
+    async close() {
+      await toolstream.close();
+      await fake.close();
+      fs.rmSync(workspaceDir, { recursive: true, force: true });
+    },
+  };
+}
