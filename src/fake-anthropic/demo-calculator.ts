@@ -6,8 +6,14 @@ import type { MessagesRequestBody, Scenario, ScriptedTurn } from './types';
 // turn 0 lasts ~22 s: long enough to watch tools start while the model is still typing.
 const TOKENS_PER_SECOND = 100;
 
+// A real agent's system prompt and tool schemas (~1.5k tokens) are cached on the first
+// call and read back on the next, so the demo shows the same usage pattern.
+// input_tokens itself is left to the default estimate from the request size.
+const CACHED_PREFIX_TOKENS = 1452;
+
 const buildTurn: ScriptedTurn = {
   tokensPerSecond: TOKENS_PER_SECOND,
+  usage: { cacheCreationInputTokens: CACHED_PREFIX_TOKENS },
   steps: [
     { type: 'pause', ms: 500 },
     {
@@ -35,6 +41,7 @@ const buildTurn: ScriptedTurn = {
 
 const summaryTurn: ScriptedTurn = {
   tokensPerSecond: TOKENS_PER_SECOND,
+  usage: { cacheReadInputTokens: CACHED_PREFIX_TOKENS },
   steps: [
     {
       type: 'text',

@@ -7,6 +7,7 @@ import { foldEvents } from '../../src/shared/reducer';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { eventFor, eventsOfType, ms, promptFor } from '../support/scenario';
+import { maybeRecordHistory } from '../support/record-history';
 
 const done: ScriptedTurn = { steps: [{ type: 'text', text: 'All done.' }] };
 
@@ -118,6 +119,7 @@ async function run(scenario: string) {
   const id = await harness.api.create(promptFor(scenario));
   const events = await harness.api.pollToEnd(id);
   const state = await harness.api.state(id);
+  await maybeRecordHistory(env, id, scenario);
   return { id, events, state };
 }
 
