@@ -1,0 +1,274 @@
+import { ProgressSender, type SendProgress } from '../../../src/activities/model/progress-sender';
+import type { DetectedToolCall, StreamProgress } from '../../../src/shared/model-turn';
+
+const BATCH_MS = 30;
+const START = new Date('2026-03-01T12:00:00.000Z');
+const ROUTE = { iteration: 2, attempt: 1 };
+
+interface HeldSend {
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Stands in for the workflow signal. Sends settle at once unless `hold` is on; held sends wait for
+ * `release()` / `fail()` in the order they were made. Progress objects are kept by reference, so a
+ * sender that changed a batch after handing it over would show up in the assertions.
+ */
+class FakeSignal {
+  readonly sent: StreamProgress[] = [];
+  hold = false;
+  failWith: unknown = undefined;
+  inFlight = 0;
+  maxInFlight = 0;
+  private readonly held: HeldSend[] = [];
+
+  readonly send: SendProgress = (progress) => {
+    this.sent.push(progress);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const settled = () => {
+      this.inFlight -= 1;
+    };
+    if (this.failWith !== undefined) {
+      settled();
+      return Promise.reject(this.failWith);
+    }
+    if (!this.hold) {
+      settled();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.held.push({
+        resolve: () => {
+          settled();
+          resolve();
+        },
+        reject: (err) => {
+          settled();
+          reject(err);
+        },
+      });
+    });
+  };
+
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  release(): void {
+    this.nextHeld().resolve();
+  }
+
+  fail(err: unknown): void {
+    this.nextHeld().reject(err);
+  }
+
+  private nextHeld(): HeldSend {
+    const next = this.held.shift();
+    if (!next) throw new Error('no send is in flight');
+    return next;
+  }
+}
+
+function toolCall(id: string): DetectedToolCall {
+  return { id, name: 'write_file', input: { path: `${id}.txt` }, summary: `${id}.txt`, resourceKey: `${id}.txt`, rejection: null, detectedAt: START.toISOString() };
+}
+
+/** Lets the promise chain behind a send run without moving the clock. */
+async function settle(): Promise<void> {
+  await jest.advanceTimersByTimeAsync(0);
+}
+
+function itemsOf(progress: StreamProgress): Array<string> {
+  return progress.items.map((item) => (item.type === 'text' ? `text:${item.text}` : `tool:${item.call.id}`));
+}
+
+function setup(): { signal: FakeSignal; sender: ProgressSender } {
+  const signal = new FakeSignal();
+  return { signal, sender: new ProgressSender(signal.send, ROUTE, BATCH_MS) };
+}
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: START });
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+test('text waits batchMs from its first delta and leaves as one item stamped with that first delta', async () => {
+  const { signal, sender } = setup();
+  sender.text('Hel');
+  await jest.advanceTimersByTimeAsync(10);
+  sender.text('lo ');
+  sender.text('there');
+  await jest.advanceTimersByTimeAsync(BATCH_MS - 11);
+  expect(signal.sent).toHaveLength(0);
+
+  await jest.advanceTimersByTimeAsync(1);
+  expect(signal.sent).toEqual([{ ...ROUTE, phase: 'thinking', items: [{ type: 'text', text: 'Hello there', at: START.toISOString() }] }]);
+});
+
+test('text after a batch went out starts a new batch with its own timestamp', async () => {
+  const { signal, sender } = setup();
+  sender.text('one');
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  sender.text('two');
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  expect(signal.sent.map(itemsOf)).toEqual([['text:one'], ['text:two']]);
+  const second = signal.sent[1].items[0];
+  expect(second.type === 'text' && second.at).toBe(new Date(START.getTime() + BATCH_MS).toISOString());
+});
+
+test('a tool call goes out at once, after the text that preceded it, and cancels the pending text timer', async () => {
+  const { signal, sender } = setup();
+  sender.text('Writing the file.');
+  sender.toolCall(toolCall('a'));
+  await settle();
+  expect(signal.sent.map(itemsOf)).toEqual([['text:Writing the file.', 'tool:a']]);
+
+  // The text already left with the tool call; its timer must not send an empty batch later.
+  await jest.advanceTimersByTimeAsync(BATCH_MS * 5);
+  expect(signal.sent).toHaveLength(1);
+});
+
+test('text that arrives after a tool call is sent after it, never merged into the text before it', async () => {
+  const { signal, sender } = setup();
+  sender.text('before ');
+  sender.toolCall(toolCall('a'));
+  sender.text('after');
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  // Batching may put everything in one send; what matters is the order across all sends.
+  expect(signal.sent.flatMap(itemsOf)).toEqual(['text:before ', 'tool:a', 'text:after']);
+});
+
+test('only one send is in flight; what piles up meanwhile leaves together, in order, in the next send', async () => {
+  const { signal, sender } = setup();
+  signal.hold = true;
+  sender.toolCall(toolCall('a'));
+  await settle();
+  sender.text('between ');
+  sender.toolCall(toolCall('b'));
+  sender.text('and ');
+  await jest.advanceTimersByTimeAsync(BATCH_MS * 3);
+  sender.toolCall(toolCall('c'));
+  await settle();
+  expect(signal.sent).toHaveLength(1);
+
+  signal.release();
+  await settle();
+  expect(signal.sent.map(itemsOf)).toEqual([['tool:a'], ['text:between ', 'tool:b', 'text:and ', 'tool:c']]);
+
+  signal.release();
+  await jest.advanceTimersByTimeAsync(BATCH_MS * 3);
+  // The flushes queued behind the first send found nothing left: no empty signals.
+  expect(signal.sent).toHaveLength(2);
+  expect(signal.maxInFlight).toBe(1);
+});
+
+test('text appended while a batch is in flight does not change the batch already handed over', async () => {
+  const { signal, sender } = setup();
+  signal.hold = true;
+  sender.text('first');
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  sender.text(' second');
+  signal.release();
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  signal.release();
+  expect(signal.sent.map(itemsOf)).toEqual([['text:first'], ['text: second']]);
+});
+
+test('a phase change alone is sent after batchMs; setting the same phase again sends nothing', async () => {
+  const { signal, sender } = setup();
+  sender.setPhase('streaming');
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  expect(signal.sent).toEqual([{ ...ROUTE, phase: 'streaming', items: [] }]);
+
+  sender.setPhase('streaming');
+  await jest.advanceTimersByTimeAsync(BATCH_MS * 3);
+  expect(signal.sent).toHaveLength(1);
+});
+
+test('each send carries the phase current when it leaves', async () => {
+  const { signal, sender } = setup();
+  sender.setPhase('streaming');
+  sender.text('visible');
+  sender.toolCall(toolCall('a'));
+  await settle();
+  sender.setPhase('thinking');
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  expect(signal.sent.map((progress) => [progress.phase, itemsOf(progress)])).toEqual([
+    ['streaming', ['text:visible', 'tool:a']],
+    ['thinking', []],
+  ]);
+});
+
+test('close() sends the pending text without waiting for the timer and resolves only after the send settles', async () => {
+  const { signal, sender } = setup();
+  signal.hold = true;
+  sender.setPhase('streaming');
+  sender.text('the end');
+  let closed = false;
+  const closing = sender.close().then(() => {
+    closed = true;
+  });
+  await settle();
+  expect(signal.sent.map(itemsOf)).toEqual([['text:the end']]);
+  expect(closed).toBe(false);
+
+  signal.release();
+  await closing;
+  expect(closed).toBe(true);
+});
+
+test('close() waits for a send already in flight and for what queued behind it', async () => {
+  const { signal, sender } = setup();
+  signal.hold = true;
+  sender.toolCall(toolCall('a'));
+  await settle();
+  sender.text('tail');
+  let closed = false;
+  const closing = sender.close().then(() => {
+    closed = true;
+  });
+  await settle();
+  expect(signal.sent).toHaveLength(1);
+  signal.release();
+  await settle();
+  expect(closed).toBe(false);
+  expect(signal.sent.map(itemsOf)).toEqual([['tool:a'], ['text:tail']]);
+
+  signal.release();
+  await closing;
+  expect(closed).toBe(true);
+});
+
+test('after a send fails nothing more is sent, and close() rejects with that first failure', async () => {
+  const { signal, sender } = setup();
+  signal.hold = true;
+  sender.toolCall(toolCall('a'));
+  await settle();
+  sender.toolCall(toolCall('b'));
+  sender.text('lost');
+  const first = new Error('workflow not found');
+  signal.fail(first);
+  await jest.advanceTimersByTimeAsync(BATCH_MS * 3);
+  expect(signal.sent.map(itemsOf)).toEqual([['tool:a']]);
+
+  signal.hold = false;
+  signal.failWith = new Error('a later failure');
+  sender.toolCall(toolCall('c'));
+  await expect(sender.close()).rejects.toBe(first);
+  expect(signal.sent).toHaveLength(1);
+});
+
+test('abandon() stops the batch timer: pending text is never sent', async () => {
+  const { signal, sender } = setup();
+  sender.text('half a sentence');
+  sender.setPhase('streaming');
+  sender.abandon();
+  await jest.advanceTimersByTimeAsync(BATCH_MS * 10);
+  expect(signal.sent).toEqual([]);
+  expect(jest.getTimerCount()).toBe(0);
+});
