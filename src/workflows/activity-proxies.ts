@@ -5,11 +5,13 @@ import type { Activities } from '../activities';
  * The model call: Temporal owns its retries (the SDK client has maxRetries 0). Heartbeats while
  * streaming let a dead worker be noticed in seconds rather than at the start-to-close timeout.
  */
-export const { streamModelTurn } = proxyActivities<Activities>({
+export const modelActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
-});
+} as const;
+
+export const { streamModelTurn } = proxyActivities<Activities>(modelActivityOptions);
 
 /**
  * One attempt of one tool. The workflow runs the attempts itself (see tool-scheduler.ts) so that

@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, setHandler } from '@temporalio/wor
 import { eventsQuery, modelStreamSignal, stateQuery } from '../shared/definitions';
 import type { GenerationInput, GenerationResult } from '../shared/generation';
 import type { MessageParam, ModelTurnResult } from '../shared/model-turn';
-import { streamModelTurn } from './activity-proxies';
+import { modelActivityOptions, streamModelTurn } from './activity-proxies';
 import { ModelTurnTracker } from './model-turn-tracker';
 import { Recorder } from './recorder';
 import { ToolScheduler } from './tool-scheduler';
@@ -39,15 +39,20 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       recorder.emit({ type: 'iteration.started', iteration });
       recorder.setModelPhase('thinking');
       tracker = new ModelTurnTracker(iteration, recorder, scheduler);
-      const turn = await streamModelTurn({
-        generationId: input.generationId,
-        iteration,
-        model: input.model,
-        system: input.system,
-        messages,
-        maxTokens: input.options.maxTokens,
-        textBatchMs: input.options.textBatchMs,
-      });
+      const turn = await streamModelTurn.executeWithOptions(
+        { ...modelActivityOptions, summary: `model turn ${iteration} (${input.model})` },
+        [
+          {
+            generationId: input.generationId,
+            iteration,
+            model: input.model,
+            system: input.system,
+            messages,
+            maxTokens: input.options.maxTokens,
+            textBatchMs: input.options.textBatchMs,
+          },
+        ],
+      );
       tracker.close(turn);
       recordIterationEnd(recorder, iteration, turn);
 

@@ -3,7 +3,9 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { foldEvents } from '../../src/shared/reducer';
+import { workflowIdFor } from '../../src/shared/generation';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { eventFor, eventsOfType, ms, promptFor } from '../support/scenario';
@@ -233,6 +235,21 @@ test('an unknown tool and invalid input get clear is_error results', async () =>
   expect(results.every((result) => result.is_error === true)).toBe(true);
   expect(state.tools.map((tool) => tool.status)).toEqual(['failed', 'failed']);
   expect(state.status).toBe('completed');
+});
+
+test('each activity carries a summary for the Temporal Web UI timeline', async () => {
+  const { id } = await run('sameFile');
+  const history = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+  const summaries = (history.events ?? [])
+    .filter((event) => event.activityTaskScheduledEventAttributes)
+    .map((event) => defaultPayloadConverter.fromPayload<string>(event.userMetadata?.summary as Payload));
+  expect(summaries).toEqual([
+    'model turn 1 (claude-sonnet-5-5)',
+    'write_file seq.txt',
+    'edit_file seq.txt',
+    'edit_file seq.txt',
+    'model turn 2 (claude-sonnet-5-5)',
+  ]);
 });
 
 test('the state a client folds from the events equals the state the API serves', async () => {

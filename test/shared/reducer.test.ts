@@ -1,0 +1,214 @@
+import type { GenerationEvent, GenerationEventBody } from '../../src/shared/events';
+import { foldEvents, reduce } from '../../src/shared/reducer';
+import { initialState, type GenerationState } from '../../src/shared/state';
+import { at, deepFreeze, randomBodies, seededRandom, sequence } from './support/events';
+
+const started: GenerationEventBody = { type: 'generation.started', generationId: 'gen-1', prompt: 'Write app.js', model: 'claude-sonnet-5-5', maxIterations: 10 };
+
+/** Folds bodies numbered from 1, freezing every intermediate state so a mutation anywhere throws. */
+function fold(bodies: GenerationEventBody[], from: GenerationState = initialState): GenerationState {
+  return sequence(bodies, from.lastSeq + 1).reduce((state, event) => deepFreeze(reduce(deepFreeze(state), event)), from);
+}
+
+function detected(toolUseId: string, iteration = 1): GenerationEventBody {
+  return { type: 'tool.detected', toolUseId, name: 'write_file', input: { path: `${toolUseId}.txt` }, iteration, summary: `${toolUseId}.txt` };
+}
+
+describe('generation lifecycle', () => {
+  test('generation.started fills in the generation and marks it running', () => {
+    const state = fold([started]);
+    expect(state).toEqual({
+      ...initialState,
+      generationId: 'gen-1',
+      prompt: 'Write app.js',
+      model: 'claude-sonnet-5-5',
+      maxIterations: 10,
+      status: 'running',
+      startedAt: at(1),
+      lastSeq: 1,
+    });
+  });
+
+  test('generation.completed records the stop reason and the finish time', () => {
+    const state = fold([started, { type: 'generation.completed', stopReason: 'end_turn' }]);
+    expect(state).toMatchObject({ status: 'completed', stopReason: 'end_turn', finishedAt: at(2), error: null });
+  });
+
+  test('generation.failed records the error and the finish time', () => {
+    const state = fold([started, { type: 'generation.failed', error: 'ModelRequestRejected: 400' }]);
+    expect(state).toMatchObject({ status: 'failed', error: 'ModelRequestRejected: 400', finishedAt: at(2) });
+  });
+
+  test('activity.changed replaces the activity', () => {
+    const state = fold([started, { type: 'activity.changed', activity: { kind: 'executing_tools', tools: ['write_file'] } }]);
+    expect(state.activity).toEqual({ kind: 'executing_tools', tools: ['write_file'] });
+  });
+
+  test('every event advances lastSeq to its own seq', () => {
+    const events = sequence([started, { type: 'iteration.started', iteration: 1 }, detected('a')]);
+    const seqs: number[] = [];
+    events.reduce((state, event) => {
+      const next = reduce(state, event);
+      seqs.push(next.lastSeq);
+      return next;
+    }, initialState);
+    expect(seqs).toEqual([1, 2, 3]);
+  });
+});
+
+describe('text', () => {
+  test('text.delta appends in order', () => {
+    const state = fold([started, { type: 'iteration.started', iteration: 1 }, ...['Hel', 'lo', ' wörld'].map((text) => ({ type: 'text.delta' as const, iteration: 1, attempt: 1, text }))]);
+    expect(state.text).toBe('Hello wörld');
+  });
+
+  test('iteration.started remembers where the iteration text starts', () => {
+    const state = fold([
+      started,
+      { type: 'iteration.started', iteration: 1 },
+      { type: 'text.delta', iteration: 1, attempt: 1, text: 'First. ' },
+      { type: 'iteration.started', iteration: 2 },
+    ]);
+    expect(state).toMatchObject({ iteration: 2, iterationTextStart: 'First. '.length });
+  });
+
+  test('attempt.superseded cuts only the current iteration text; the retry text follows the earlier iterations', () => {
+    const state = fold([
+      started,
+      { type: 'iteration.started', iteration: 1 },
+      { type: 'text.delta', iteration: 1, attempt: 1, text: 'Kept from iteration 1. ' },
+      { type: 'iteration.started', iteration: 2 },
+      { type: 'text.delta', iteration: 2, attempt: 1, text: 'A half-streamed ans' },
+      { type: 'attempt.superseded', iteration: 2, attempt: 1 },
+    ]);
+    expect(state.text).toBe('Kept from iteration 1. ');
+
+    const retried = fold(
+      [
+        { type: 'text.delta', iteration: 2, attempt: 2, text: 'The answer.' },
+        { type: 'attempt.superseded', iteration: 2, attempt: 2 },
+        { type: 'text.delta', iteration: 2, attempt: 3, text: 'The final answer.' },
+      ],
+      state,
+    );
+    expect(retried.text).toBe('Kept from iteration 1. The final answer.');
+  });
+});
+
+describe('tools', () => {
+  test('tool.detected adds a pending tool with no attempts yet', () => {
+    const state = fold([started, detected('a', 3)]);
+    expect(state.tools).toEqual([
+      {
+        id: 'a',
+        name: 'write_file',
+        input: { path: 'a.txt' },
+        summary: 'a.txt',
+        iteration: 3,
+        status: 'pending',
+        attempts: 0,
+        detectedAt: at(2),
+        startedAt: null,
+        completedAt: null,
+        resultPreview: null,
+        error: null,
+      },
+    ]);
+  });
+
+  test('pending → running → failed and retrying (pending) → running → completed, with attempts and timestamps', () => {
+    const steps: GenerationEventBody[] = [
+      started,
+      detected('a'),
+      { type: 'tool.started', toolUseId: 'a', attempt: 1 },
+      { type: 'tool.failed', toolUseId: 'a', attempt: 1, error: 'EBUSY', willRetry: true },
+      { type: 'tool.started', toolUseId: 'a', attempt: 2 },
+      { type: 'tool.completed', toolUseId: 'a', attempt: 2, resultPreview: 'Wrote 3 bytes', durationMs: 12 },
+    ];
+    const states = steps.map((_, i) => fold(steps.slice(0, i + 1)));
+    const tool = (i: number) => states[i].tools[0];
+
+    expect(tool(2)).toMatchObject({ status: 'running', attempts: 1, startedAt: at(3), completedAt: null });
+    expect(tool(3)).toMatchObject({ status: 'pending', attempts: 1, completedAt: null, error: 'EBUSY' });
+    // A retry keeps the first start time and clears the previous attempt's error.
+    expect(tool(4)).toMatchObject({ status: 'running', attempts: 2, startedAt: at(3), error: null });
+    expect(tool(5)).toMatchObject({ status: 'completed', attempts: 2, startedAt: at(3), completedAt: at(6), resultPreview: 'Wrote 3 bytes', error: null });
+  });
+
+  test('a failure without retry is final and records when it ended', () => {
+    const state = fold([
+      started,
+      detected('a'),
+      { type: 'tool.started', toolUseId: 'a', attempt: 3 },
+      { type: 'tool.failed', toolUseId: 'a', attempt: 3, error: 'disk full', willRetry: false },
+    ]);
+    expect(state.tools[0]).toMatchObject({ status: 'failed', attempts: 3, completedAt: at(4), error: 'disk full', resultPreview: null });
+  });
+
+  test('events change only the tool they name, and keep the detection order', () => {
+    const state = fold([started, detected('a'), detected('b'), detected('c'), { type: 'tool.started', toolUseId: 'b', attempt: 1 }]);
+    expect(state.tools.map((tool) => [tool.id, tool.status])).toEqual([
+      ['a', 'pending'],
+      ['b', 'running'],
+      ['c', 'pending'],
+    ]);
+  });
+
+  test('events for a tool never detected leave the tools alone', () => {
+    const before = fold([started, detected('a')]);
+    const after = fold([{ type: 'tool.completed', toolUseId: 'nope', attempt: 1, resultPreview: 'x', durationMs: 1 }], before);
+    expect(after).toEqual({ ...before, lastSeq: before.lastSeq + 1 });
+  });
+});
+
+describe('usage and cost', () => {
+  test('iteration.completed sums usage and cost over iterations and keeps the latest stop reason', () => {
+    const state = fold([
+      started,
+      { type: 'iteration.completed', iteration: 1, usage: { inputTokens: 100, outputTokens: 20, cacheReadInputTokens: 5, cacheCreationInputTokens: 7 }, costUsd: 0.1, stopReason: 'tool_use' },
+      { type: 'iteration.completed', iteration: 2, usage: { inputTokens: 150, outputTokens: 30, cacheReadInputTokens: 90, cacheCreationInputTokens: 0 }, costUsd: 0.2, stopReason: 'end_turn' },
+    ]);
+    expect(state.usage).toEqual({ inputTokens: 250, outputTokens: 50, cacheReadInputTokens: 95, cacheCreationInputTokens: 7 });
+    // 0.1 + 0.2 is 0.30000000000000004 in floats; the reducer rounds to micro-dollars.
+    expect(state.costUsd).toBe(0.3);
+    expect(state.stopReason).toBe('end_turn');
+  });
+});
+
+describe('purity and forward compatibility', () => {
+  test('an unknown event type is ignored apart from advancing lastSeq', () => {
+    const before = fold([started, detected('a')]);
+    const unknown = { type: 'tool.paused', toolUseId: 'a', seq: 3, at: at(3) } as unknown as GenerationEvent;
+    let after: GenerationState = initialState;
+    expect(() => {
+      after = reduce(deepFreeze(before), unknown);
+    }).not.toThrow();
+    expect(after).toEqual({ ...before, lastSeq: 3 });
+  });
+
+  test('reduce never mutates the state or the event it is given, over a long random run', () => {
+    // fold() deep-freezes every state; freezing the events too makes any write throw.
+    const events = sequence(randomBodies(seededRandom(7), 400)).map((event) => deepFreeze(event));
+    let state = deepFreeze(initialState);
+    for (const event of events) state = deepFreeze(reduce(state, event));
+    expect(state.lastSeq).toBe(400);
+    expect(state.tools.length).toBeGreaterThan(0);
+  });
+
+  test('reduce returns a new state for a known event and leaves the old one as it was', () => {
+    const before = fold([started, detected('a')]);
+    const snapshot = structuredClone(before);
+    const after = reduce(before, { type: 'tool.started', toolUseId: 'a', attempt: 1, seq: 3, at: at(3) });
+    expect(after).not.toBe(before);
+    expect(after.tools).not.toBe(before.tools);
+    expect(before).toEqual(snapshot);
+  });
+
+  test('foldEvents starts from initialState by default, or from the state it is given', () => {
+    const events = sequence([started, { type: 'iteration.started', iteration: 1 }, { type: 'text.delta', iteration: 1, attempt: 1, text: 'hi' }]);
+    const whole = foldEvents(events);
+    expect(whole).toEqual(fold([started, { type: 'iteration.started', iteration: 1 }, { type: 'text.delta', iteration: 1, attempt: 1, text: 'hi' }]));
+    expect(foldEvents(events.slice(2), foldEvents(events.slice(0, 2)))).toEqual(whole);
+    expect(foldEvents([])).toBe(initialState);
+  });
+});
