@@ -25,6 +25,8 @@ const scenarios: Record<string, Scenario> = {
     done,
   ],
   multibyte: [{ steps: [{ type: 'text', text: multibyteText }], chunkChars: 1, byteSplit: true, tokensPerSecond: 400 }],
+  rejected: [{ steps: [], httpError: { status: 400, errorType: 'invalid_request_error', message: 'max_tokens: too large for this model' } }],
+  loops: () => ({ steps: [{ type: 'tool_use', name: 'count', input: { key: 'loop' } }] }),
   chatty: [
     {
       steps: [
@@ -112,6 +114,26 @@ describe('with the default event buffer', () => {
     expect(slowEvents).toEqual(fast);
     expect(fast.length).toBeGreaterThan(20);
     expect(foldEvents(slowEvents).status).toBe('completed');
+  });
+
+  test('a request the API rejects (400) fails the generation at once with a clear error', async () => {
+    const id = await harness.api.create(promptFor('rejected'));
+    const events = await harness.api.pollToEnd(id);
+    const state = await harness.api.state(id);
+    expect(state.status).toBe('failed');
+    expect(state.error).toMatch(/400 invalid_request_error: max_tokens: too large for this model/);
+    expect(eventsOfType(events, 'generation.failed')).toHaveLength(1);
+    expect(state.activity).toEqual({ kind: 'idle', tools: [] });
+    expect(harness.fake.requests.filter((request) => request.scenario === 'rejected')).toHaveLength(1);
+  });
+
+  test('the loop stops at maxIterations, with every tool_use answered', async () => {
+    const id = await harness.api.create(promptFor('loops'), { maxIterations: 3 });
+    const events = await harness.api.pollToEnd(id);
+    const state = await harness.api.state(id);
+    expect(state).toMatchObject({ status: 'completed', stopReason: 'max_iterations', iteration: 3 });
+    expect(eventsOfType(events, 'tool.completed').map((event) => event.resultPreview)).toEqual(['1', '2', '3']);
+    expect(harness.fake.requests.filter((request) => request.scenario === 'loops')).toHaveLength(3);
   });
 
   test('a finished generation stays readable with no worker running and nothing held open', async () => {
