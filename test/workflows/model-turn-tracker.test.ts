@@ -1,0 +1,81 @@
+import type { DetectedToolCall, ModelTurnResult, StreamProgress } from '../../src/shared/model-turn';
+import { eventsOfType } from '../support/scenario';
+import { ModelTurnTracker } from '../../src/workflows/model-turn-tracker';
+import { Recorder } from '../../src/workflows/recorder';
+import type { ToolScheduler } from '../../src/workflows/tool-scheduler';
+
+const at = '2026-11-22T00:00:00.000Z';
+
+function call(id: string): DetectedToolCall {
+  return { id, name: 'write_file', input: { path: id, content: '' }, summary: `write_file ${id}`, resourceKey: `file:${id}`, rejection: null, detectedAt: at };
+}
+
+function progress(attempt: number, items: StreamProgress['items'], iteration = 1): StreamProgress {
+  return { iteration, attempt, phase: 'streaming', items };
+}
+
+function result(streamAttempt: number, text: string, toolCalls: DetectedToolCall[] = []): ModelTurnResult {
+  return {
+    streamAttempt,
+    content: [],
+    stopReason: toolCalls.length > 0 ? 'tool_use' : 'end_turn',
+    usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
+    costUsd: 0,
+    toolCalls,
+    text,
+    streamEndedAt: at,
+  };
+}
+
+/** The tracker with a real recorder and a scheduler that only records what it was handed. */
+function setup() {
+  const recorder = new Recorder(1000);
+  recorder.emit({ type: 'iteration.started', iteration: 1 }, at);
+  const dispatched: string[] = [];
+  const scheduler = { dispatch: (c: DetectedToolCall) => dispatched.push(c.id) } as unknown as ToolScheduler;
+  const tracker = new ModelTurnTracker(1, recorder, scheduler);
+  const events = () => recorder.log.read(0, 1000).events;
+  return { recorder, tracker, dispatched, events };
+}
+
+test('signals of another iteration or an older attempt are ignored', () => {
+  const { tracker, recorder, events } = setup();
+  tracker.onProgress(progress(2, [{ type: 'text', text: 'new ', at }]));
+  tracker.onProgress(progress(1, [{ type: 'text', text: 'stale attempt', at }]));
+  tracker.onProgress(progress(2, [{ type: 'text', text: 'stale iteration', at }], 0));
+  expect(recorder.state.text).toBe('new ');
+  expect(eventsOfType(events(), 'text.delta').map((event) => event.attempt)).toEqual([2]);
+});
+
+test('a newer attempt supersedes the text of the one before', () => {
+  const { tracker, recorder, events } = setup();
+  tracker.onProgress(progress(1, [{ type: 'text', text: 'half an ans', at }]));
+  tracker.onProgress(progress(2, [{ type: 'text', text: 'A whole answer.', at }]));
+  expect(recorder.state.text).toBe('A whole answer.');
+  expect(eventsOfType(events(), 'attempt.superseded')).toEqual([expect.objectContaining({ iteration: 1, attempt: 1 })]);
+});
+
+test('the result makes good text and tool calls the signals missed, and nothing twice', () => {
+  const { tracker, recorder, dispatched } = setup();
+  tracker.onProgress(progress(1, [{ type: 'text', text: 'Hello ', at }, { type: 'tool_call', call: call('a') }]));
+  tracker.close(result(1, 'Hello world.', [call('a'), call('b')]));
+  expect(recorder.state.text).toBe('Hello world.');
+  // The scheduler dedupes by id; the tracker hands over every call the result names.
+  expect(dispatched).toEqual(['a', 'a', 'b']);
+});
+
+test('after the result, late signals of the same turn change nothing', () => {
+  const { tracker, recorder, dispatched } = setup();
+  tracker.close(result(1, 'Done.'));
+  tracker.onProgress(progress(1, [{ type: 'text', text: 'Done.', at }, { type: 'tool_call', call: call('late') }]));
+  expect(recorder.state.text).toBe('Done.');
+  expect(dispatched).toEqual([]);
+});
+
+test('a result from a newer attempt than the signals supersedes their text', () => {
+  const { tracker, recorder, events } = setup();
+  tracker.onProgress(progress(1, [{ type: 'text', text: 'first try', at }]));
+  tracker.close(result(2, 'second try'));
+  expect(recorder.state.text).toBe('second try');
+  expect(eventsOfType(events(), 'attempt.superseded')).toHaveLength(1);
+});
