@@ -1,5 +1,6 @@
 export * from './ai-activity';
 export * from './definitions';
+export * from './display-input';
 export * from './event-log';
 export * from './events';
 export * from './generation';

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, CancelledFailure, sleep } from '@temporalio/workflow';
 import type Anthropic from '@anthropic-ai/sdk';
+import { displayInput } from '../shared/display-input';
 import type { ToolRetryPolicy } from '../shared/generation';
 import type { DetectedToolCall } from '../shared/model-turn';
 import { runTool, toolActivityOptions } from './activity-proxies';
@@ -25,7 +26,7 @@ export class ToolScheduler {
   dispatch(call: DetectedToolCall, iteration: number): void {
     if (this.results.has(call.id)) return;
     this.recorder.emit(
-      { type: 'tool.detected', toolUseId: call.id, name: call.name, input: call.input, iteration, summary: call.summary },
+      { type: 'tool.detected', toolUseId: call.id, name: call.name, input: displayInput(call.input), iteration, summary: call.summary },
       call.detectedAt,
     );
     if (call.rejection !== null) {

@@ -85,6 +85,10 @@ const scenarios: Record<string, Scenario> = {
     },
     done,
   ],
+  bigFile: [
+    { steps: [{ type: 'tool_use', id: 'toolu_big', name: 'write_file', input: { path: 'big.txt', content: 'z'.repeat(5000) } }] },
+    done,
+  ],
   unknownTool: [
     {
       steps: [
@@ -235,6 +239,15 @@ test('an unknown tool and invalid input get clear is_error results', async () =>
   expect(results.every((result) => result.is_error === true)).toBe(true);
   expect(state.tools.map((tool) => tool.status)).toEqual(['failed', 'failed']);
   expect(state.status).toBe('completed');
+});
+
+test('a big tool input runs whole but is cut in events and state', async () => {
+  const { id, events, state } = await run('bigFile');
+  expect(fs.readFileSync(path.join(harness.workspaceOf(id), 'big.txt'), 'utf8')).toBe('z'.repeat(5000));
+  const shown = eventFor(events, 'tool.detected', 'toolu_big').input as { path: string; content: string };
+  expect(shown.path).toBe('big.txt');
+  expect(shown.content).toMatch(/^z{2000}… \[3000 more characters\]$/);
+  expect(state.tools[0].input).toEqual(shown);
 });
 
 test('each activity carries a summary for the Temporal Web UI timeline', async () => {

@@ -101,10 +101,6 @@ function contentTypes(turn: AssembledTurn): string[] {
   return turn.content.map((block) => block.type);
 }
 
-function blockOfType<T extends AssembledTurn['content'][number]['type']>(turn: AssembledTurn, type: T): Extract<AssembledTurn['content'][number], { type: T }>[] {
-  return turn.content.filter((block): block is Extract<AssembledTurn['content'][number], { type: T }> => block.type === type);
-}
-
 const APP_JS = 'const greet = (name) => `Hello, ${name}!`;\nconsole.log(greet("wörld"));\n';
 const TEXT_AND_TOOL_TEXT_1 = "I'll create the script first, then look at the project layout.";
 const TEXT_AND_TOOL_TEXT_2 = 'Now the file list:';
@@ -368,10 +364,11 @@ describe('StreamAssembler on hand-built events', () => {
   test('message_delta usage is cumulative: a number replaces, a null or missing field keeps the message_start value', () => {
     const { assembler } = replay([
       messageStart({ input_tokens: 100, output_tokens: 1, cache_read_input_tokens: 30, cache_creation_input_tokens: 5 }),
-      messageDelta(null, { output_tokens: 40, input_tokens: null }),
-      messageDelta('end_turn', { output_tokens: 55 }),
+      messageDelta(null, { input_tokens: 120, output_tokens: 40 }),
+      messageDelta(null, { input_tokens: null, output_tokens: 55 }),
+      messageDelta('end_turn', { cache_read_input_tokens: 35 }),
     ]);
-    expect(assembler.result().usage).toEqual({ inputTokens: 100, outputTokens: 55, cacheReadInputTokens: 30, cacheCreationInputTokens: 5 });
+    expect(assembler.result().usage).toEqual({ inputTokens: 120, outputTokens: 55, cacheReadInputTokens: 35, cacheCreationInputTokens: 5 });
   });
 
   test('a message_delta without a stop reason keeps the one already seen', () => {

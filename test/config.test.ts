@@ -1,0 +1,203 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import { defaultPriceTable, type PriceTable } from '../src/shared/pricing';
+
+/** The ConfigError loadConfig throws for env, or a test failure when it throws none or another kind. */
+function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+const defaults: Config = {
+  port: 3000,
+  host: '127.0.0.1',
+  temporal: { address: undefined, namespace: 'default', taskQueue: 'toolstream' },
+  anthropic: { apiKey: undefined, baseUrl: undefined },
+  model: 'claude-sonnet-5-5',
+  dataDir: path.resolve('data'),
+  workspaceDir: path.resolve('data', 'workspaces'),
+  testTools: false,
+  textBatchMs: 100,
+  eventBufferSize: 1000,
+  maxIterations: 25,
+  maxFileBytes: 1024 * 1024,
+  streamIdleTimeoutMs: 60_000,
+  prices: defaultPriceTable,
+};
+
+let tempDir: string;
+
+beforeAll(() => {
+  tempDir = mkdtempSync(path.join(tmpdir(), 'toolstream-config-'));
+});
+
+afterAll(() => {
+  rmSync(tempDir, { recursive: true, force: true });
+});
+
+function tempFile(name: string, content: string): string {
+  const file = path.join(tempDir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+describe('defaults', () => {
+  test('an empty environment gives the documented defaults', () => {
+    expect(loadConfig({})).toEqual(defaults);
+  });
+
+  test('variables set to the empty string count as unset', () => {
+    const empty = Object.fromEntries(
+      [
+        'PORT',
+        'HOST',
+        'TEMPORAL_ADDRESS',
+        'ANTHROPIC_API_KEY',
+        'ANTHROPIC_BASE_URL',
+        'TOOLSTREAM_TEST_TOOLS',
+        'TOOLSTREAM_EVENT_BUFFER',
+        'TOOLSTREAM_TEXT_BATCH_MS',
+        'TOOLSTREAM_WORKSPACE_DIR',
+        'TOOLSTREAM_PRICES_FILE',
+      ].map((name) => [name, '']),
+    );
+    expect(loadConfig(empty)).toEqual(defaults);
+  });
+
+  test('unrelated variables are ignored', () => {
+    expect(loadConfig({ PATH: '/usr/bin', NODE_ENV: 'test' })).toEqual(defaults);
+  });
+});
+
+describe('valid values', () => {
+  test('every variable is read into its field', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_NAMESPACE: 'prod',
+      TOOLSTREAM_TASK_QUEUE: 'gen',
+      ANTHROPIC_API_KEY: 'sk-test',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:4010',
+      TOOLSTREAM_MODEL: 'claude-opus-5',
+      TOOLSTREAM_DATA_DIR: 'var/ts',
+      TOOLSTREAM_WORKSPACE_DIR: '/srv/ws',
+      TOOLSTREAM_TEST_TOOLS: '1',
+      TOOLSTREAM_TEXT_BATCH_MS: '50',
+      TOOLSTREAM_EVENT_BUFFER: '20',
+      TOOLSTREAM_MAX_ITERATIONS: '3',
+      TOOLSTREAM_MAX_FILE_BYTES: '4096',
+      TOOLSTREAM_STREAM_IDLE_TIMEOUT: '5000',
+    });
+    expect(config).toEqual({
+      ...defaults,
+      port: 8080,
+      host: '0.0.0.0',
+      temporal: { address: 'temporal.internal:7233', namespace: 'prod', taskQueue: 'gen' },
+      anthropic: { apiKey: 'sk-test', baseUrl: 'http://127.0.0.1:4010' },
+      model: 'claude-opus-5',
+      dataDir: path.resolve('var/ts'),
+      workspaceDir: path.resolve('/srv/ws'),
+      testTools: true,
+      textBatchMs: 50,
+      eventBufferSize: 20,
+      maxIterations: 3,
+      maxFileBytes: 4096,
+      streamIdleTimeoutMs: 5000,
+    });
+  });
+
+  test('the workspace directory defaults to workspaces/ inside the data directory', () => {
+    expect(loadConfig({ TOOLSTREAM_DATA_DIR: '/tmp/ts-data' }).workspaceDir).toBe(path.resolve('/tmp/ts-data/workspaces'));
+  });
+
+  test.each([
+    ['1', true],
+    ['true', true],
+    ['0', false],
+    ['false', false],
+  ])('TOOLSTREAM_TEST_TOOLS=%s is %p', (raw, value) => {
+    expect(loadConfig({ TOOLSTREAM_TEST_TOOLS: raw }).testTools).toBe(value);
+  });
+
+  test('PORT 0 (any free port) and 65535 are accepted', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65535);
+  });
+});
+
+describe('invalid values name the variable', () => {
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['TEMPORAL_ADDRESS', 'nohostport'],
+    ['TEMPORAL_ADDRESS', 'localhost:'],
+    ['ANTHROPIC_BASE_URL', 'not a url'],
+    ['TOOLSTREAM_TEST_TOOLS', 'maybe'],
+    ['TOOLSTREAM_TEST_TOOLS', 'yes'],
+    ['TOOLSTREAM_EVENT_BUFFER', '0'],
+    ['TOOLSTREAM_EVENT_BUFFER', '100001'],
+    ['TOOLSTREAM_TEXT_BATCH_MS', '-1'],
+    ['TOOLSTREAM_TEXT_BATCH_MS', '10001'],
+    ['TOOLSTREAM_MAX_ITERATIONS', '1001'],
+    ['TOOLSTREAM_MAX_FILE_BYTES', 'lots'],
+    ['TOOLSTREAM_STREAM_IDLE_TIMEOUT', '0'],
+  ])('%s=%p', (name, raw) => {
+    const err = configErrorFor({ [name]: raw });
+    expect(err.name).toBe('ConfigError');
+    expect(err.message).toMatch(new RegExp(`^Invalid configuration: ${name} `));
+    // The offending value is quoted back, so the operator sees what was read.
+    expect(err.message).toContain(JSON.stringify(raw));
+  });
+
+  test('TEMPORAL_ADDRESS says what shape it wants', () => {
+    expect(configErrorFor({ TEMPORAL_ADDRESS: 'nohostport' }).message).toContain('must be host:port');
+  });
+
+  test('one invalid variable fails start-up even when the others are valid', () => {
+    expect(configErrorFor({ PORT: '8080', TOOLSTREAM_EVENT_BUFFER: '0' }).message).toContain('TOOLSTREAM_EVENT_BUFFER');
+  });
+});
+
+describe('TOOLSTREAM_PRICES_FILE', () => {
+  const custom: PriceTable = {
+    asOf: '2026-02-02',
+    source: 'negotiated rate card',
+    models: { 'claude-sonnet-5-5': { input: 1.5, output: 7.5, cacheWrite5m: 1.875, cacheRead: 0.15 } },
+  };
+
+  test('a valid table replaces the default prices', () => {
+    const file = tempFile('prices.json', JSON.stringify(custom));
+    expect(loadConfig({ TOOLSTREAM_PRICES_FILE: file }).prices).toEqual(custom);
+  });
+
+  test('a file that is not JSON is rejected naming the variable', () => {
+    const file = tempFile('broken.json', '{"asOf": "2026-02-02",');
+    const err = configErrorFor({ TOOLSTREAM_PRICES_FILE: file });
+    expect(err.message).toMatch(/^Invalid configuration: TOOLSTREAM_PRICES_FILE could not be read as JSON/);
+  });
+
+  test('a missing file is rejected naming the variable', () => {
+    const err = configErrorFor({ TOOLSTREAM_PRICES_FILE: path.join(tempDir, 'does-not-exist.json') });
+    expect(err.message).toMatch(/^Invalid configuration: TOOLSTREAM_PRICES_FILE /);
+  });
+
+  test.each([
+    ['a negative price', { ...custom, models: { m: { input: -1, output: 1, cacheWrite5m: 1, cacheRead: 1 } } }, 'models.m.input'],
+    ['a model without a cache price', { ...custom, models: { m: { input: 1, output: 1, cacheWrite5m: 1 } } }, 'models.m.cacheRead'],
+    ['a missing source', { asOf: custom.asOf, models: custom.models }, 'source'],
+  ])('JSON that is not a price table (%s) is rejected naming the variable and the field', (_label, table, field) => {
+    const file = tempFile('wrong-shape.json', JSON.stringify(table));
+    const err = configErrorFor({ TOOLSTREAM_PRICES_FILE: file });
+    expect(err.message).toMatch(/^Invalid configuration: TOOLSTREAM_PRICES_FILE is not a price table: /);
+    expect(err.message).toContain(`${field}:`);
+  });
+});
