@@ -32,9 +32,10 @@ export const defaultPriceTable: PriceTable = {
 
 /** Model ids may carry a date suffix (claude-haiku-4-5-20251001); they are priced as their family. */
 export function findPrice(table: PriceTable, model: string): ModelPrice | undefined {
-  if (table.models[model]) return table.models[model];
+  // Own keys only: a model named "constructor" must not find Object.prototype's.
   const undated = model.replace(/-\d{8}$/, '');
-  return table.models[undated];
+  const key = Object.hasOwn(table.models, model) ? model : undated;
+  return Object.hasOwn(table.models, key) ? table.models[key] : undefined;
 }
 
 export function costUsd(price: ModelPrice | undefined, usage: Usage): number {

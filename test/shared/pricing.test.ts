@@ -64,3 +64,8 @@ describe('costUsd', () => {
     expect(costUsd(table.models['claude-opus-5'], zeroUsage)).toBe(0);
   });
 });
+
+test('model names that are Object.prototype properties are not prices', () => {
+  expect(findPrice(defaultPriceTable, 'constructor')).toBeUndefined();
+  expect(findPrice(defaultPriceTable, 'toString-20251001')).toBeUndefined();
+});

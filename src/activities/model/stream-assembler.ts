@@ -88,7 +88,7 @@ export class StreamAssembler {
     const content = [...this.blocks.entries()]
       .sort(([a], [b]) => a - b)
       .filter(([, open]) => (open.stopped || (options.includeOpenText === true && open.block.type === 'text')) && !isBlankText(open.block))
-      .map(([, open]) => open.block as unknown as ContentBlockParam);
+      .map(([, open]) => structuredClone(open.block) as unknown as ContentBlockParam);
     return {
       content,
       stopReason: this.stopReason,
