@@ -17,6 +17,9 @@ export interface Config {
   maxIterations: number;
   maxFileBytes: number;
   streamIdleTimeoutMs: number;
+  toolDecisionTimeoutMs: number;
+  blockedTimeoutMs: number;
+  continueAsNewAfterEvents: number;
   prices: PriceTable;
 }
 
@@ -48,6 +51,9 @@ const variables = {
   TOOLSTREAM_MAX_ITERATIONS: positiveInt.max(1000).default(25),
   TOOLSTREAM_MAX_FILE_BYTES: positiveInt.default(1024 * 1024),
   TOOLSTREAM_STREAM_IDLE_TIMEOUT: positiveInt.default(60_000),
+  TOOLSTREAM_TOOL_DECISION_TIMEOUT: z.coerce.number().int().min(0).default(0),
+  TOOLSTREAM_BLOCKED_TIMEOUT: positiveInt.default(24 * 60 * 60 * 1000),
+  TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: positiveInt.min(100).default(10_000),
   TOOLSTREAM_PRICES_FILE: z.string().min(1).optional(),
 } as const;
 
@@ -79,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxIterations: vars.TOOLSTREAM_MAX_ITERATIONS,
     maxFileBytes: vars.TOOLSTREAM_MAX_FILE_BYTES,
     streamIdleTimeoutMs: vars.TOOLSTREAM_STREAM_IDLE_TIMEOUT,
+    toolDecisionTimeoutMs: vars.TOOLSTREAM_TOOL_DECISION_TIMEOUT,
+    blockedTimeoutMs: vars.TOOLSTREAM_BLOCKED_TIMEOUT,
+    continueAsNewAfterEvents: vars.TOOLSTREAM_CONTINUE_AS_NEW_EVENTS,
     prices: vars.TOOLSTREAM_PRICES_FILE ? loadPriceTable(vars.TOOLSTREAM_PRICES_FILE) : defaultPriceTable,
   };
 }

@@ -29,6 +29,9 @@ const defaults: Config = {
   maxIterations: 25,
   maxFileBytes: 1024 * 1024,
   streamIdleTimeoutMs: 60_000,
+  toolDecisionTimeoutMs: 0,
+  blockedTimeoutMs: 24 * 60 * 60 * 1000,
+  continueAsNewAfterEvents: 10_000,
   prices: defaultPriceTable,
 };
 

@@ -5,6 +5,7 @@ import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker
 import type { Config } from '../config';
 import { defaultGenerationOptions } from '../shared/generation';
 import { createApp } from '../server/create-app';
+import { GenerationCommands } from '../server/generation-commands';
 import { GenerationService } from '../server/generation-service';
 import { createToolstreamWorker } from '../worker/create-worker';
 
@@ -39,10 +40,24 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
     taskQueue: config.temporal.taskQueue,
     defaultModel: config.model,
     defaultMaxIterations: config.maxIterations,
-    generationOptions: { ...defaultGenerationOptions, textBatchMs: config.textBatchMs, eventBufferSize: config.eventBufferSize },
+    generationOptions: {
+      ...defaultGenerationOptions,
+      textBatchMs: config.textBatchMs,
+      eventBufferSize: config.eventBufferSize,
+      toolDecisionTimeoutMs: config.toolDecisionTimeoutMs,
+      blockedTimeoutMs: config.blockedTimeoutMs,
+      continueAsNewAfterEvents: config.continueAsNewAfterEvents,
+    },
+  });
+  const commands = new GenerationCommands({
+    connection: deps.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    onNewRun: (id) => generations.invalidate(id),
   });
   const app = createApp({
     generations,
+    commands,
     health: async function health() {
       const workerState = worker.getState();
       let temporal = 'ok';

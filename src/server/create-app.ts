@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { errorHandler, unknownRoute } from './error-handler';
+import type { GenerationCommands } from './generation-commands';
 import type { GenerationService } from './generation-service';
 import { generationsRouter } from './routes/generations';
 
@@ -9,6 +10,7 @@ export interface HealthCheck {
 
 export interface AppDeps {
   generations: GenerationService;
+  commands: GenerationCommands;
   health: HealthCheck;
   log?: (message: string, err: unknown) => void;
 }
@@ -23,7 +25,7 @@ export function createApp(deps: AppDeps): Express {
     const health = await deps.health();
     res.status(health.ok ? 200 : 503).json(health);
   });
-  app.use('/v1/generations', generationsRouter(deps.generations));
+  app.use('/v1/generations', generationsRouter(deps.generations, deps.commands));
 
   app.use(unknownRoute);
   app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));

@@ -72,6 +72,11 @@ export class GenerationService {
     );
   }
 
+  /** A follow-up started a new run: what was cached of the finished one is stale. */
+  invalidate(id: string): void {
+    this.finished.delete(id);
+  }
+
   private async read<T>(
     id: string,
     live: (handle: WorkflowHandle) => Promise<T>,

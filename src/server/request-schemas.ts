@@ -11,6 +11,15 @@ export type CreateGenerationBody = z.infer<typeof createGenerationBody>;
 
 export const generationIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 
+export const toolUseIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, _ or -');
+
+/** A POST without a body (no content-type) arrives as undefined: the same as an empty object. */
+const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((value) => value ?? {}, schema);
+
+export const cancelBody = optionalBody(z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }));
+export const emptyBody = optionalBody(z.strictObject({}));
+export const sendMessageBody = z.strictObject({ text: z.string().trim().min(1, 'must not be empty').max(200_000) });
+
 export const eventsQueryParams = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),

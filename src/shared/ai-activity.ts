@@ -4,6 +4,8 @@ export const AiActivityKind = {
   streaming: 'streaming',
   executingTools: 'executing_tools',
   waitingForTools: 'waiting_for_tools',
+  /** Only failed tools waiting for a retry/skip decision are left. */
+  awaitingDecision: 'awaiting_decision',
   idle: 'idle',
 } as const;
 export type AiActivityKind = (typeof AiActivityKind)[keyof typeof AiActivityKind];
@@ -25,6 +27,8 @@ export interface ActivityInputs {
   runningToolNames: string[];
   /** Tools detected but not running: queued behind a resource or between retry attempts. */
   waitingToolNames: string[];
+  /** Tools that failed for good and wait for a retry/skip decision. */
+  undecidedToolNames: string[];
 }
 
 export function deriveActivity(inputs: ActivityInputs): AiActivity {
@@ -35,6 +39,9 @@ export function deriveActivity(inputs: ActivityInputs): AiActivity {
   if (tools.length > 0) return { kind: AiActivityKind.executingTools, tools };
   if (inputs.waitingToolNames.length > 0) {
     return { kind: AiActivityKind.waitingForTools, tools: [...inputs.waitingToolNames] };
+  }
+  if (inputs.undecidedToolNames.length > 0) {
+    return { kind: AiActivityKind.awaitingDecision, tools: [...inputs.undecidedToolNames] };
   }
   return idleActivity;
 }

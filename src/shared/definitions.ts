@@ -1,6 +1,7 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventPage } from './event-log';
 import type { StreamProgress } from './model-turn';
+import type { PartialTurn } from './partial-turn';
 import type { GenerationState } from './state';
 
 /** The model activity reports stream progress: text in batches, each completed tool call at once. */
@@ -13,3 +14,37 @@ export interface EventsQueryArgs {
   limit: number;
 }
 export const eventsQuery = defineQuery<EventPage, [EventsQueryArgs]>('events');
+
+/**
+ * What the workflow has received of an iteration's model call: a retried attempt asks before it
+ * streams, so a tool call the workflow already started is committed, never asked for again.
+ */
+export const turnProgressQuery = defineQuery<PartialTurn | null, [{ iteration: number }]>('turnProgress');
+
+/** Error types an update is rejected with; the API turns them into 409 and 404. */
+export const UpdateRejection = {
+  conflict: 'GenerationConflict',
+  /** The generation just finished and its run is closing: a message must go to a new run. */
+  finishing: 'GenerationFinishing',
+  toolNotFound: 'ToolNotFound',
+} as const;
+
+export interface CancelArgs {
+  reason?: string;
+}
+export const cancelUpdate = defineUpdate<void, [CancelArgs]>('cancel');
+
+/** A blocked generation tries its model call again with a fresh retry budget. */
+export const resumeUpdate = defineUpdate<void, []>('resume');
+
+export interface SendMessageArgs {
+  text: string;
+}
+export const sendMessageUpdate = defineUpdate<void, [SendMessageArgs]>('sendMessage');
+
+export type ToolDecision = 'retry' | 'skip';
+export interface ToolDecisionArgs {
+  toolUseId: string;
+  decision: ToolDecision;
+}
+export const toolDecisionUpdate = defineUpdate<void, [ToolDecisionArgs]>('toolDecision');

@@ -22,9 +22,31 @@ export type GenerationEventBody =
   | { type: 'tool.started'; toolUseId: string; attempt: number }
   | { type: 'tool.completed'; toolUseId: string; attempt: number; resultPreview: string; durationMs: number }
   | { type: 'tool.failed'; toolUseId: string; attempt: number; error: string; willRetry: boolean }
-  | { type: 'iteration.completed'; iteration: number; usage: Usage; costUsd: number; stopReason: string }
+  /** The generation was cancelled while the tool was queued or running; it did not finish. */
+  | { type: 'tool.interrupted'; toolUseId: string; attempt: number }
+  /** The tool failed for good and waits (until `until`) for `retry` or `skip`; its siblings go on. */
+  | { type: 'tool.awaiting_decision'; toolUseId: string; until: string }
+  | { type: 'tool.decided'; toolUseId: string; decision: ToolDecisionOutcome }
+  | {
+      type: 'iteration.completed';
+      iteration: number;
+      usage: Usage;
+      costUsd: number;
+      stopReason: string;
+      /** Set when the stream broke after tool calls were received: the turn was committed up to there. */
+      interruption?: string;
+    }
+  /** The model call failed after its retries; the generation waits for resume, a message or cancel. */
+  | { type: 'generation.blocked'; iteration: number; error: string; until: string }
+  | { type: 'generation.resumed'; by: 'resume' | 'message' }
+  /** A follow-up user message; it also reopens a finished generation. */
+  | { type: 'message.received'; text: string }
   | { type: 'generation.completed'; stopReason: string }
-  | { type: 'generation.failed'; error: string };
+  | { type: 'generation.failed'; error: string }
+  | { type: 'generation.cancelled'; reason: string };
+
+/** How a failed tool's wait for a decision ended. */
+export type ToolDecisionOutcome = 'retry' | 'skip' | 'timeout' | 'message';
 
 export type GenerationEventType = GenerationEventBody['type'];
 

@@ -34,6 +34,8 @@ export type ContentBlockParam = Anthropic.Messages.ContentBlockParam;
 export interface ModelTurnInput {
   generationId: string;
   iteration: number;
+  /** Added to the activity's attempt number: a call resumed after being blocked numbers on after the old one. */
+  attemptBase: number;
   model: string;
   system?: string;
   messages: MessageParam[];

@@ -49,6 +49,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
             completedAt: null,
             resultPreview: null,
             error: null,
+            awaitingDecisionUntil: null,
           },
         ],
       };
@@ -77,6 +78,25 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         completedAt: event.willRetry ? null : event.at,
         error: event.error,
       }));
+    case 'tool.interrupted':
+      return updateTool(state, event.toolUseId, (tool) => ({
+        ...tool,
+        status: ToolStatus.interrupted,
+        attempts: Math.max(tool.attempts, event.attempt),
+        completedAt: event.at,
+        awaitingDecisionUntil: null,
+      }));
+    case 'tool.awaiting_decision':
+      return withDecisionStatus(updateTool(state, event.toolUseId, (tool) => ({ ...tool, awaitingDecisionUntil: event.until })));
+    case 'tool.decided':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({
+          ...tool,
+          awaitingDecisionUntil: null,
+          status: event.decision === 'retry' ? ToolStatus.pending : tool.status,
+          completedAt: event.decision === 'retry' ? null : tool.completedAt,
+        })),
+      );
     case 'iteration.completed':
       return {
         ...state,
@@ -84,10 +104,18 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         costUsd: roundUsd(state.costUsd + event.costUsd),
         stopReason: event.stopReason,
       };
+    case 'generation.blocked':
+      return { ...state, status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
+    case 'generation.resumed':
+      return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, blockedUntil: null });
+    case 'message.received':
+      return { ...state, status: GenerationStatus.running, error: null, blockedUntil: null, stopReason: null, finishedAt: null };
     case 'generation.completed':
-      return { ...state, status: GenerationStatus.completed, stopReason: event.stopReason, finishedAt: event.at };
+      return { ...state, status: GenerationStatus.completed, stopReason: event.stopReason, finishedAt: event.at, blockedUntil: null };
     case 'generation.failed':
-      return { ...state, status: GenerationStatus.failed, error: event.error, finishedAt: event.at };
+      return { ...state, status: GenerationStatus.failed, error: event.error, finishedAt: event.at, blockedUntil: null };
+    case 'generation.cancelled':
+      return { ...state, status: GenerationStatus.cancelled, stopReason: 'cancelled', error: null, finishedAt: event.at, blockedUntil: null };
     default: {
       // A newer producer may add event types; an older client folds past them rather than crash.
       const unknown: never = event;
@@ -103,6 +131,14 @@ function updateTool(state: GenerationState, id: string, update: (tool: ToolState
   const tools = state.tools.slice();
   tools[index] = update(tools[index]);
   return { ...state, tools };
+}
+
+/** A running generation is `waiting` while some failed tool waits for a decision, and back to `running` after. */
+function withDecisionStatus(state: GenerationState): GenerationState {
+  if (state.status !== GenerationStatus.running && state.status !== GenerationStatus.waiting) return state;
+  const waiting = state.tools.some((tool) => tool.awaitingDecisionUntil !== null);
+  const status = waiting ? GenerationStatus.waiting : GenerationStatus.running;
+  return status === state.status ? state : { ...state, status };
 }
 
 /** Sums of float prices drift (0.1 + 0.2); a micro-dollar is finer than any price we show. */

@@ -3,16 +3,29 @@ import { zeroUsage, type Usage } from './usage';
 
 export const GenerationStatus = {
   running: 'running',
+  /** A tool failed for good and waits for a retry/skip decision (TOOLSTREAM_TOOL_DECISION_TIMEOUT > 0). */
+  waiting: 'waiting',
+  /** The model call failed after its retries; waits for resume, a message or cancel. */
+  blocked: 'blocked',
   completed: 'completed',
   failed: 'failed',
+  cancelled: 'cancelled',
 } as const;
 export type GenerationStatus = (typeof GenerationStatus)[keyof typeof GenerationStatus];
+
+const finishedStatuses: ReadonlySet<GenerationStatus> = new Set([GenerationStatus.completed, GenerationStatus.failed, GenerationStatus.cancelled]);
+
+/** Finished generations stay finished until a follow-up message reopens them. */
+export function isFinished(status: GenerationStatus): boolean {
+  return finishedStatuses.has(status);
+}
 
 export const ToolStatus = {
   pending: 'pending',
   running: 'running',
   completed: 'completed',
   failed: 'failed',
+  interrupted: 'interrupted',
 } as const;
 export type ToolStatus = (typeof ToolStatus)[keyof typeof ToolStatus];
 
@@ -30,6 +43,8 @@ export interface ToolState {
   completedAt: string | null;
   resultPreview: string | null;
   error: string | null;
+  /** Set while the failed tool waits for a retry/skip decision: the deadline. */
+  awaitingDecisionUntil: string | null;
 }
 
 export interface GenerationState {
@@ -46,6 +61,8 @@ export interface GenerationState {
   finishedAt: string | null;
   stopReason: string | null;
   error: string | null;
+  /** While blocked: when the generation fails by itself unless resumed. */
+  blockedUntil: string | null;
   tools: ToolState[];
   /** All assistant text so far, superseded attempts removed. */
   text: string;
@@ -68,6 +85,7 @@ export const initialState: GenerationState = Object.freeze({
   finishedAt: null,
   stopReason: null,
   error: null,
+  blockedUntil: null,
   tools: [],
   text: '',
   iterationTextStart: 0,

@@ -14,8 +14,8 @@ export interface WorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** Heartbeats carry the partial turn; a short throttle keeps what a crash can lose to about a second. */
-const heartbeatIntervalMs = 1000;
+/** Heartbeats carry the partial turn and bring a cancel to a running stream: a short throttle keeps both to half a second. */
+const heartbeatIntervalMs = 500;
 
 export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> {
   const { config } = deps;

@@ -1,15 +1,20 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
  * The model call: Temporal owns its retries (the SDK client has maxRetries 0). Heartbeats while
- * streaming let a dead worker be noticed in seconds rather than at the start-to-close timeout.
+ * streaming let a dead worker be noticed in seconds rather than at the start-to-close timeout, and
+ * carry a cancel to the stream. A cancel waits for the activity to stop, so nothing streams on after it.
  */
 export const modelActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 } as const;
+
+/** Attempts one execution of the model activity may make; a resumed call numbers its attempts after these. */
+export const modelAttemptsPerExecution = modelActivityOptions.retry.maximumAttempts;
 
 export const { streamModelTurn } = proxyActivities<Activities>(modelActivityOptions);
 
@@ -21,6 +26,7 @@ export const toolActivityOptions = {
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { maximumAttempts: 1 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 } as const;
 
 export const { runTool } = proxyActivities<Activities>(toolActivityOptions);

@@ -1,89 +1,153 @@
-import { ActivityFailure, ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { eventsQuery, modelStreamSignal, stateQuery } from '../shared/definitions';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  cancelUpdate,
+  eventsQuery,
+  modelStreamSignal,
+  resumeUpdate,
+  sendMessageUpdate,
+  stateQuery,
+  toolDecisionUpdate,
+  turnProgressQuery,
+} from '../shared/definitions';
 import type { GenerationInput, GenerationResult } from '../shared/generation';
-import type { MessageParam, ModelTurnResult } from '../shared/model-turn';
-import { modelActivityOptions, streamModelTurn } from './activity-proxies';
-import { ModelTurnTracker } from './model-turn-tracker';
+import type { ModelTurnResult } from '../shared/model-turn';
+import { Conversation } from './conversation';
+import { GenerationControl } from './generation-control';
+import { callModel } from './model-call';
+import type { ModelTurnTracker } from './model-turn-tracker';
 import { Recorder } from './recorder';
 import { ToolScheduler } from './tool-scheduler';
 
 /** Stop reasons after which the model expects to go on: it asked for tools, or a server tool paused its turn. */
 const continuingStopReasons = new Set(['tool_use', 'pause_turn']);
 
+type LoopOutcome =
+  | { type: 'completed'; stopReason: string }
+  | { type: 'failed'; error: string }
+  | { type: 'continueAsNew' };
+
 /**
- * One generation: the agent loop. Each iteration streams one model turn; tool calls are started by
- * the tracker as their blocks complete, mid-stream; their results go back in one user message
- * right after the turn's (single) assistant message.
+ * One generation: the agent loop. Each iteration streams one model turn; tool calls are started as
+ * their blocks complete, mid-stream; their results go back in one user message right after the
+ * turn's assistant message. A run carries its log and conversation over to the next one, so after
+ * continue-as-new or a follow-up message clients see one generation with one event sequence.
  */
 export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
-  const recorder = new Recorder(input.options.eventBufferSize);
-  const scheduler = new ToolScheduler(input.generationId, recorder, input.options.toolRetry);
+  const { options, carryOver } = input;
+  const recorder = new Recorder(options.eventBufferSize, carryOver?.log);
+  const scope = new CancellationScope();
+  const scheduler = new ToolScheduler(input.generationId, recorder, options, scope);
+  const control = new GenerationControl(scope, recorder, scheduler);
+  const conversation = new Conversation(carryOver?.messages ?? [{ role: 'user', content: input.prompt }]);
   let tracker: ModelTurnTracker | undefined;
+  let iteration = carryOver?.nextIteration ?? 1;
+  const lastIteration = carryOver?.lastIteration ?? input.maxIterations;
 
   setHandler(stateQuery, () => recorder.state);
   setHandler(eventsQuery, ({ after, limit }) => recorder.log.read(after, limit));
+  setHandler(turnProgressQuery, (args) => (tracker?.iteration === args.iteration ? tracker.received() : null));
   setHandler(modelStreamSignal, (progress) => tracker?.onProgress(progress));
-
-  recorder.emit({
-    type: 'generation.started',
-    generationId: input.generationId,
-    prompt: input.prompt,
-    model: input.model,
-    maxIterations: input.maxIterations,
+  setHandler(cancelUpdate, (args) => control.cancel(args.reason), { validator: (args) => control.assertCancellable(args.reason) });
+  setHandler(resumeUpdate, () => control.resume(), { validator: () => control.assertResumable() });
+  setHandler(sendMessageUpdate, (args) => control.message(args.text), { validator: (args) => control.assertAcceptsMessage(args.text) });
+  setHandler(toolDecisionUpdate, (args) => scheduler.decide(args.toolUseId, args.decision), {
+    validator: (args) => scheduler.assertDecidable(args.toolUseId),
   });
 
-  const messages: MessageParam[] = [{ role: 'user', content: input.prompt }];
-  let stopReason = 'max_iterations';
-  try {
-    for (let iteration = 1; iteration <= input.maxIterations; iteration++) {
+  if (!carryOver) {
+    recorder.emit({ type: 'generation.started', generationId: input.generationId, prompt: input.prompt, model: input.model, maxIterations: input.maxIterations });
+  } else if (carryOver.followUp !== undefined) {
+    recorder.emit({ type: 'message.received', text: carryOver.followUp });
+    conversation.addUserText(carryOver.followUp);
+  }
+
+  const modelDeps = { input, recorder, scheduler, control, conversation, track: (next: ModelTurnTracker) => (tracker = next) };
+
+  async function agentLoop(): Promise<LoopOutcome> {
+    for (; iteration <= lastIteration; iteration++) {
+      control.throwIfCancelled();
+      if (shouldContinueAsNew(options.continueAsNewAfterEvents)) return { type: 'continueAsNew' };
       recorder.emit({ type: 'iteration.started', iteration });
       recorder.setModelPhase('thinking');
-      tracker = new ModelTurnTracker(iteration, recorder, scheduler);
-      const turn = await streamModelTurn.executeWithOptions(
-        { ...modelActivityOptions, summary: `model turn ${iteration} (${input.model})` },
-        [
-          {
-            generationId: input.generationId,
-            iteration,
-            model: input.model,
-            system: input.system,
-            messages,
-            maxTokens: input.options.maxTokens,
-            textBatchMs: input.options.textBatchMs,
-          },
-        ],
-      );
-      tracker.close(turn);
+      const call = await callModel(modelDeps, iteration);
+      if (call.type === 'failed') return call;
+      const { turn } = call;
       recordIterationEnd(recorder, iteration, turn);
-
-      if (turn.content.length > 0) messages.push({ role: 'assistant', content: turn.content });
-      if (turn.toolCalls.length > 0) {
-        messages.push({ role: 'user', content: await scheduler.resultsFor(turn.toolCalls) });
+      const results = await scheduler.resultsFor(turn.toolCalls);
+      conversation.commitTurn(turn.content, results);
+      for (const text of control.takeMessages()) {
+        recorder.emit({ type: 'message.received', text });
+        conversation.addUserText(text);
       }
       const goesOn = turn.toolCalls.length > 0 || continuingStopReasons.has(turn.stopReason);
-      if (!goesOn) {
-        stopReason = turn.stopReason;
-        break;
-      }
+      if (!goesOn) return { type: 'completed', stopReason: turn.stopReason };
     }
-  } catch (err) {
-    recorder.setModelPhase('none');
-    recorder.emit({ type: 'generation.failed', error: describeModelFailure(err) });
-    return { state: recorder.state, log: recorder.log.snapshot() };
+    return { type: 'completed', stopReason: 'max_iterations' };
   }
-  recorder.emit({ type: 'generation.completed', stopReason });
-  return { state: recorder.state, log: recorder.log.snapshot() };
+
+  let outcome: LoopOutcome | { type: 'cancelled' };
+  try {
+    outcome = await scope.run(agentLoop);
+  } catch (err) {
+    // Our cancel update, or a cancel of the workflow itself (Web UI, CLI): both end the same way.
+    if (!isCancellation(err)) throw err;
+    outcome = { type: 'cancelled' };
+  }
+  return CancellationScope.nonCancellable(() => finish(outcome));
+
+  async function finish(outcome: LoopOutcome | { type: 'cancelled' }): Promise<GenerationResult> {
+    await condition(allHandlersFinished);
+    if (outcome.type === 'continueAsNew' && control.cancelRequested) outcome = { type: 'cancelled' };
+    switch (outcome.type) {
+      case 'continueAsNew':
+        return continueAsNew<typeof generationWorkflow>({
+          ...input,
+          carryOver: { log: recorder.log.snapshot(), messages: conversation.messages, nextIteration: iteration, lastIteration },
+        });
+      case 'cancelled':
+        // Interrupted tools record themselves as they stop; the final event comes after all of them.
+        await scheduler.settled();
+        recorder.setModelPhase('none');
+        recorder.emit({ type: 'generation.cancelled', reason: control.cancelledBecause });
+        break;
+      case 'failed':
+        recorder.setModelPhase('none');
+        recorder.emit({ type: 'generation.failed', error: outcome.error });
+        break;
+      case 'completed':
+        recorder.emit({ type: 'generation.completed', stopReason: outcome.stopReason });
+        break;
+    }
+    // A follow-up message starts a new run that numbers its iterations after every one started here.
+    const nextIteration = recorder.state.iteration + 1;
+    const { carryOver: _carried, ...runInput } = input;
+    return { input: runInput, state: recorder.state, log: recorder.log.snapshot(), messages: conversation.messages, nextIteration };
+  }
+}
+
+function shouldContinueAsNew(afterEvents: number): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= afterEvents;
 }
 
 function recordIterationEnd(recorder: Recorder, iteration: number, turn: ModelTurnResult): void {
   recorder.emit(
-    { type: 'iteration.completed', iteration, usage: turn.usage, costUsd: turn.costUsd, stopReason: turn.stopReason },
+    {
+      type: 'iteration.completed',
+      iteration,
+      usage: turn.usage,
+      costUsd: turn.costUsd,
+      stopReason: turn.stopReason,
+      ...(turn.interruption !== undefined ? { interruption: turn.interruption } : {}),
+    },
     turn.streamEndedAt,
   );
-}
-
-function describeModelFailure(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return `Model call failed: ${cause.message}`;
-  return `Model call failed: ${cause instanceof Error ? cause.message : String(cause)}`;
 }

@@ -1,4 +1,6 @@
-import type { ModelTurnResult, StreamProgress } from '../shared/model-turn';
+import type { ContentBlockParam, DetectedToolCall, ModelTurnResult, StreamProgress } from '../shared/model-turn';
+import { commitPartialTurn, type PartialTurn } from '../shared/partial-turn';
+import { zeroUsage } from '../shared/usage';
 import type { Recorder } from './recorder';
 import type { ToolScheduler } from './tool-scheduler';
 
@@ -11,6 +13,8 @@ import type { ToolScheduler } from './tool-scheduler';
 export class ModelTurnTracker {
   private attempt = 0;
   private receivedText = '';
+  private content: ContentBlockParam[] = [];
+  private toolCalls: DetectedToolCall[] = [];
   private closed = false;
 
   constructor(
@@ -24,9 +28,26 @@ export class ModelTurnTracker {
     this.enterAttempt(progress.attempt);
     for (const item of progress.items) {
       if (item.type === 'text') this.appendText(item.text, item.at);
-      else this.scheduler.dispatch(item.call, this.iteration);
+      else this.receiveToolCall(item.call);
     }
     this.recorder.setModelPhase(progress.phase);
+  }
+
+  /** What the current attempt delivered so far; a retried attempt commits it when it holds tool calls. */
+  received(): PartialTurn {
+    return { streamAttempt: this.attempt, content: [...this.content], toolCalls: [...this.toolCalls], text: this.receivedText, usage: zeroUsage };
+  }
+
+  /** The turn as far as it got, when the model call failed for good after tool calls were handed over. */
+  commitReceived(interruption: string): ModelTurnResult | undefined {
+    if (this.toolCalls.length === 0) return undefined;
+    return commitPartialTurn(this.received(), 0, interruption);
+  }
+
+  /** The model call failed with nothing worth keeping: its text must not stay on screen. */
+  abandonAttempt(): void {
+    if (this.receivedText.length > 0) this.supersede();
+    this.recorder.setModelPhase('none');
   }
 
   close(result: ModelTurnResult): void {
@@ -34,7 +55,7 @@ export class ModelTurnTracker {
     if (!result.text.startsWith(this.receivedText)) this.supersede();
     const missing = result.text.slice(this.receivedText.length);
     if (missing.length > 0) this.appendText(missing, result.streamEndedAt);
-    for (const call of result.toolCalls) this.scheduler.dispatch(call, this.iteration);
+    for (const call of result.toolCalls) this.receiveToolCall(call);
     this.closed = true;
     this.recorder.setModelPhase('none', result.streamEndedAt);
   }
@@ -42,16 +63,30 @@ export class ModelTurnTracker {
   private enterAttempt(attempt: number): void {
     if (attempt <= this.attempt) return;
     if (this.receivedText.length > 0) this.supersede();
+    this.content = [];
+    this.toolCalls = [];
     this.attempt = attempt;
   }
 
   private supersede(): void {
     this.recorder.emit({ type: 'attempt.superseded', iteration: this.iteration, attempt: this.attempt });
     this.receivedText = '';
+    this.content = this.content.filter((block) => block.type !== 'text');
   }
 
   private appendText(text: string, at: string): void {
     this.receivedText += text;
+    const last = this.content[this.content.length - 1];
+    if (last?.type === 'text') this.content[this.content.length - 1] = { type: 'text', text: last.text + text };
+    else this.content.push({ type: 'text', text });
     this.recorder.emit({ type: 'text.delta', iteration: this.iteration, attempt: this.attempt, text }, at);
+  }
+
+  private receiveToolCall(call: DetectedToolCall): void {
+    if (!this.toolCalls.some((known) => known.id === call.id)) {
+      this.toolCalls.push(call);
+      this.content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
+    }
+    this.scheduler.dispatch(call, this.iteration);
   }
 }

@@ -1,5 +1,5 @@
 import { deriveActivity, sameActivity, type ModelPhase } from '../shared/ai-activity';
-import { EventLog } from '../shared/event-log';
+import { EventLog, type EventLogSnapshot } from '../shared/event-log';
 import type { GenerationEventBody } from '../shared/events';
 import { GenerationStatus, ToolStatus, type GenerationState } from '../shared/state';
 
@@ -16,8 +16,9 @@ export class Recorder {
   readonly log: EventLog;
   private modelPhase: ModelPhase = 'none';
 
-  constructor(eventBufferSize: number) {
-    this.log = new EventLog(eventBufferSize);
+  /** A run that continues a generation starts from the previous run's log, so `seq` goes on unbroken. */
+  constructor(eventBufferSize: number, carried?: EventLogSnapshot) {
+    this.log = new EventLog(eventBufferSize, carried);
   }
 
   get state(): GenerationState {
@@ -38,10 +39,11 @@ export class Recorder {
   private refreshActivity(at: string): void {
     const state = this.log.state;
     const next = deriveActivity({
-      running: state.status === GenerationStatus.running,
+      running: state.status === GenerationStatus.running || state.status === GenerationStatus.waiting,
       modelPhase: this.modelPhase,
       runningToolNames: state.tools.filter((tool) => tool.status === ToolStatus.running).map((tool) => tool.name),
       waitingToolNames: state.tools.filter((tool) => tool.status === ToolStatus.pending).map((tool) => tool.name),
+      undecidedToolNames: state.tools.filter((tool) => tool.awaitingDecisionUntil !== null).map((tool) => tool.name),
     });
     if (!sameActivity(next, state.activity)) this.log.append({ type: 'activity.changed', activity: next }, at);
   }

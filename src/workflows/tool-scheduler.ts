@@ -1,6 +1,16 @@
-import { ActivityFailure, ApplicationFailure, CancelledFailure, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  condition,
+  isCancellation,
+  sleep,
+  type CancellationScope,
+} from '@temporalio/workflow';
 import type Anthropic from '@anthropic-ai/sdk';
+import { UpdateRejection, type ToolDecision } from '../shared/definitions';
 import { displayInput } from '../shared/display-input';
+import type { ToolDecisionOutcome } from '../shared/events';
 import type { ToolRetryPolicy } from '../shared/generation';
 import type { DetectedToolCall } from '../shared/model-turn';
 import { runTool, toolActivityOptions } from './activity-proxies';
@@ -8,19 +18,34 @@ import { nowIso, type Recorder } from './recorder';
 
 export type ToolResultBlock = Anthropic.Messages.ToolResultBlockParam;
 
+export interface ToolSchedulerOptions {
+  toolRetry: ToolRetryPolicy;
+  toolDecisionTimeoutMs: number;
+}
+
+/** Input errors say the call itself is wrong: running it again cannot help, so nobody is asked to. */
+const inputErrorType = 'ToolInputError';
+
+type AttemptsOutcome = { type: 'completed'; result: ToolResultBlock } | { type: 'failed'; error: string; decidable: boolean };
+
 /**
  * Starts each tool call the moment it is handed over, while the model may still be streaming.
  * Calls sharing a resource key run one after another in the order the model wrote them; all
  * others run in parallel. A call is started at most once, however often it is handed over.
+ * A failure of one call never touches its siblings; cancelling the generation interrupts them all.
  */
 export class ToolScheduler {
   private readonly results = new Map<string, Promise<ToolResultBlock>>();
   private readonly resourceTails = new Map<string, Promise<unknown>>();
+  private readonly undecided = new Set<string>();
+  private readonly decisions = new Map<string, ToolDecisionOutcome>();
 
   constructor(
     private readonly generationId: string,
     private readonly recorder: Recorder,
-    private readonly retry: ToolRetryPolicy,
+    private readonly options: ToolSchedulerOptions,
+    /** The generation's cancellable scope: tools are started from signal handlers, outside it otherwise. */
+    private readonly scope: CancellationScope,
   ) {}
 
   dispatch(call: DetectedToolCall, iteration: number): void {
@@ -35,7 +60,7 @@ export class ToolScheduler {
       return;
     }
     const predecessor = call.resourceKey === null ? undefined : this.resourceTails.get(call.resourceKey);
-    const result = (predecessor ?? Promise.resolve()).then(() => this.runWithRetries(call));
+    const result = this.scope.run(() => (predecessor ?? Promise.resolve()).then(() => this.runToResult(call)));
     this.results.set(call.id, result);
     if (call.resourceKey !== null) this.resourceTails.set(call.resourceKey, result);
   }
@@ -47,8 +72,61 @@ export class ToolScheduler {
     );
   }
 
-  private async runWithRetries(call: DetectedToolCall): Promise<ToolResultBlock> {
-    for (let attempt = 1; ; attempt++) {
+  /** Resolves once every dispatched call has its result (after a cancel: has been interrupted). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.results.values()]);
+  }
+
+  get awaitingDecision(): boolean {
+    return this.undecided.size > 0;
+  }
+
+  /** Update validator: only a tool that failed for good and waits for a decision can take one. */
+  assertDecidable(toolUseId: string): void {
+    if (!this.results.has(toolUseId)) {
+      throw ApplicationFailure.create({ type: UpdateRejection.toolNotFound, message: `No tool call ${toolUseId} in this generation`, nonRetryable: true });
+    }
+    if (!this.undecided.has(toolUseId) || this.decisions.has(toolUseId)) {
+      throw ApplicationFailure.create({
+        type: UpdateRejection.conflict,
+        message: `Tool call ${toolUseId} is not waiting for a decision (only a tool that failed for good is, while TOOLSTREAM_TOOL_DECISION_TIMEOUT lasts)`,
+        nonRetryable: true,
+      });
+    }
+  }
+
+  decide(toolUseId: string, decision: ToolDecision): void {
+    if (this.undecided.has(toolUseId)) this.decisions.set(toolUseId, decision);
+  }
+
+  /** A follow-up message answers every open decision: the failures go to the model with the message. */
+  decideAllByMessage(): void {
+    for (const toolUseId of this.undecided) if (!this.decisions.has(toolUseId)) this.decisions.set(toolUseId, 'message');
+  }
+
+  private async runToResult(call: DetectedToolCall): Promise<ToolResultBlock> {
+    const progress = { attempt: 0 };
+    try {
+      for (;;) {
+        const outcome = await this.runAttempts(call, progress);
+        if (outcome.type === 'completed') return outcome.result;
+        const decision = outcome.decidable ? await this.awaitDecision(call.id) : 'skip';
+        if (decision !== 'retry') return errorResult(call.id, `${call.name} failed after ${progress.attempt} attempt(s): ${outcome.error}`);
+      }
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      this.undecided.delete(call.id);
+      this.recorder.emit({ type: 'tool.interrupted', toolUseId: call.id, attempt: progress.attempt });
+      return errorResult(call.id, `${call.name} was interrupted: the generation was cancelled.`);
+    }
+  }
+
+  /** Up to the retry policy's attempts, counted from `progress.attempt` (a retry decision starts a fresh budget). */
+  private async runAttempts(call: DetectedToolCall, progress: { attempt: number }): Promise<AttemptsOutcome> {
+    const budgetEnd = progress.attempt + this.options.toolRetry.maximumAttempts;
+    for (;;) {
+      if (this.scope.consideredCancelled) throw new CancelledFailure('The generation was cancelled');
+      const attempt = ++progress.attempt;
       this.recorder.emit({ type: 'tool.started', toolUseId: call.id, attempt });
       try {
         const run = await runTool.executeWithOptions({ ...toolActivityOptions, summary: call.summary }, [
@@ -58,16 +136,29 @@ export class ToolScheduler {
           { type: 'tool.completed', toolUseId: call.id, attempt, resultPreview: run.resultPreview, durationMs: run.durationMs },
           run.completedAt,
         );
-        return { type: 'tool_result', tool_use_id: call.id, content: run.output };
+        return { type: 'completed', result: { type: 'tool_result', tool_use_id: call.id, content: run.output } };
       } catch (err) {
-        if (err instanceof CancelledFailure) throw err;
+        if (isCancellation(err)) throw err;
         const error = describeFailure(err);
-        const willRetry = isRetryable(err) && attempt < this.retry.maximumAttempts;
+        const willRetry = isRetryable(err) && attempt < budgetEnd;
         this.recorder.emit({ type: 'tool.failed', toolUseId: call.id, attempt, error, willRetry }, nowIso());
-        if (!willRetry) return errorResult(call.id, `${call.name} failed after ${attempt} attempt(s): ${error}`);
-        await sleep(backoffMs(this.retry, attempt));
+        if (!willRetry) return { type: 'failed', error, decidable: failureType(err) !== inputErrorType };
+        await sleep(backoffMs(this.options.toolRetry, attempt - (budgetEnd - this.options.toolRetry.maximumAttempts)));
       }
     }
+  }
+
+  private async awaitDecision(toolUseId: string): Promise<ToolDecisionOutcome> {
+    const timeoutMs = this.options.toolDecisionTimeoutMs;
+    if (timeoutMs <= 0) return 'skip';
+    this.undecided.add(toolUseId);
+    this.recorder.emit({ type: 'tool.awaiting_decision', toolUseId, until: new Date(Date.now() + timeoutMs).toISOString() });
+    const decided = await condition(() => this.decisions.has(toolUseId), timeoutMs);
+    const decision = decided ? (this.decisions.get(toolUseId) as ToolDecisionOutcome) : 'timeout';
+    this.decisions.delete(toolUseId);
+    this.undecided.delete(toolUseId);
+    this.recorder.emit({ type: 'tool.decided', toolUseId, decision });
+    return decision;
   }
 }
 
@@ -75,16 +166,25 @@ function errorResult(toolUseId: string, message: string): ToolResultBlock {
   return { type: 'tool_result', tool_use_id: toolUseId, content: message, is_error: true };
 }
 
+function causeOf(err: unknown): unknown {
+  return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
+
 function isRetryable(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const cause = causeOf(err);
   return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }
 
+function failureType(err: unknown): string | undefined {
+  const cause = causeOf(err);
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
 function describeFailure(err: unknown): string {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  const cause = causeOf(err);
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-function backoffMs(policy: ToolRetryPolicy, attempt: number): number {
-  return Math.min(policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1), policy.maximumIntervalMs);
+function backoffMs(policy: ToolRetryPolicy, attemptInBudget: number): number {
+  return Math.min(policy.initialIntervalMs * policy.backoffCoefficient ** (attemptInBudget - 1), policy.maximumIntervalMs);
 }

@@ -5,8 +5,9 @@ import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { costUsd, defaultPriceTable, findPrice } from '../../src/shared/pricing';
 import { foldEvents } from '../../src/shared/reducer';
-import type { GenerationState } from '../../src/shared/state';
+import { isFinished, type GenerationState } from '../../src/shared/state';
 import { createApp } from '../../src/server/create-app';
+import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
 import type { GenerationEvent } from '../../src/shared/events';
@@ -105,7 +106,7 @@ describe('with the default event buffer', () => {
           events.push(event);
           cursor = event.seq;
         }
-        if (page.status !== 'running' && cursor === page.lastSeq) return events;
+        if (isFinished(page.status) && cursor === page.lastSeq) return events;
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
     })();
@@ -156,6 +157,7 @@ describe('with the default event buffer', () => {
         defaultMaxIterations: 5,
         generationOptions: defaultGenerationOptions,
       }),
+      commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', onNewRun: () => undefined }),
       health: async () => ({ ok: true, details: {} }),
     });
     const server = app.listen(0, '127.0.0.1');
@@ -269,7 +271,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
 async function waitForFinished(api: ApiClient, id: string) {
   for (let i = 0; i < 600; i++) {
     const state = await api.state(id);
-    if (state.status !== 'running') return state;
+    if (isFinished(state.status)) return state;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`generation ${id} did not finish`);

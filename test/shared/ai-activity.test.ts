@@ -1,7 +1,7 @@
 import { deriveActivity, idleActivity, sameActivity, type ActivityInputs, type AiActivity } from '../../src/shared/ai-activity';
 
 function inputs(overrides: Partial<ActivityInputs>): ActivityInputs {
-  return { running: true, modelPhase: 'none', runningToolNames: [], waitingToolNames: [], ...overrides };
+  return { running: true, modelPhase: 'none', runningToolNames: [], waitingToolNames: [], undecidedToolNames: [], ...overrides };
 }
 
 describe('deriveActivity', () => {
@@ -13,6 +13,8 @@ describe('deriveActivity', () => {
     ['streaming wins over tools that only wait', { modelPhase: 'streaming', waitingToolNames: ['write_file'] }, { kind: 'streaming', tools: [] }],
     ['no model call and running tools is executing_tools', { runningToolNames: ['write_file'], waitingToolNames: ['read_file'] }, { kind: 'executing_tools', tools: ['write_file'] }],
     ['no model call and only queued tools is waiting_for_tools, naming them', { waitingToolNames: ['write_file', 'write_file'] }, { kind: 'waiting_for_tools', tools: ['write_file', 'write_file'] }],
+    ['only failed tools waiting for a decision is awaiting_decision, naming them', { undecidedToolNames: ['fail'] }, { kind: 'awaiting_decision', tools: ['fail'] }],
+    ['a queued tool wins over one waiting for a decision', { waitingToolNames: ['write_file'], undecidedToolNames: ['fail'] }, { kind: 'waiting_for_tools', tools: ['write_file'] }],
     ['running with nothing going on is idle', {}, idleActivity],
   ])('%s', (_label, overrides, expected) => {
     expect(deriveActivity(inputs(overrides))).toEqual(expected);

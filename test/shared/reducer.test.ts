@@ -112,6 +112,7 @@ describe('tools', () => {
         completedAt: null,
         resultPreview: null,
         error: null,
+        awaitingDecisionUntil: null,
       },
     ]);
   });

@@ -1,6 +1,6 @@
 import type { EventPage } from '../../src/shared/event-log';
 import type { GenerationEvent } from '../../src/shared/events';
-import type { GenerationState } from '../../src/shared/state';
+import { isFinished, type GenerationState } from '../../src/shared/state';
 
 export interface HttpResult<T = unknown> {
   status: number;
@@ -61,7 +61,7 @@ export class ApiClient {
         cursor = event.seq;
       }
       const caughtUp = cursor === page.lastSeq;
-      if (caughtUp && page.status !== 'running') return events;
+      if (caughtUp && isFinished(page.status)) return events;
       if (Date.now() > deadline) throw new Error(`generation ${id} still ${page.status} after ${timeoutMs} ms`);
       if (caughtUp) await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }

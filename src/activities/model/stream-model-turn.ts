@@ -2,12 +2,12 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { modelStreamSignal } from '../../shared/definitions';
+import { modelStreamSignal, turnProgressQuery } from '../../shared/definitions';
 import type { DetectedToolCall, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
+import { commitPartialTurn, preferredPartialTurn, readPartialTurn, type PartialTurn } from '../../shared/partial-turn';
 import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
 import type { ToolRegistry } from '../../tools';
 import { ModelErrorType, StreamStalledError, toModelFailure } from './model-errors';
-import { commitPartialTurn, readPartialTurn, type PartialTurn } from './partial-turn';
 import { ProgressSender } from './progress-sender';
 import { StreamAssembler, type CompletedToolUse } from './stream-assembler';
 import { StreamWatchdog } from './stream-watchdog';
@@ -28,17 +28,19 @@ export interface ModelActivityDeps {
 export function createStreamModelTurn(deps: ModelActivityDeps) {
   return async function streamModelTurn(input: ModelTurnInput): Promise<ModelTurnResult> {
     const ctx = Context.current();
-    const attempt = ctx.info.attempt;
+    const attempt = input.attemptBase + ctx.info.attempt;
     const price = findPrice(deps.prices, input.model);
-
-    const resumed = readPartialTurn(ctx.info.heartbeatDetails);
-    if (resumed) {
-      return commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the worker running the stream stopped');
-    }
 
     const workflowId = ctx.info.workflowExecution?.workflowId;
     if (!workflowId) throw ApplicationFailure.nonRetryable('streamModelTurn reports to its workflow and must run inside one');
-    const workflow = deps.temporal.workflow.getHandle(workflowId);
+    const workflow = deps.temporal.workflow.getHandle(workflowId, ctx.info.workflowExecution?.runId);
+
+    if (ctx.info.attempt > 1) {
+      // An earlier attempt may have handed tool calls over before it died: those stay, and are never asked for again.
+      const received = await workflow.query(turnProgressQuery, { iteration: input.iteration });
+      const resumed = preferredPartialTurn(readPartialTurn(ctx.info.heartbeatDetails), received);
+      if (resumed) return commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the stream of an earlier attempt stopped after tool calls');
+    }
     const sender = new ProgressSender(
       (progress) => workflow.signal(modelStreamSignal, progress),
       { iteration: input.iteration, attempt },
@@ -101,7 +103,12 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       };
     } catch (err) {
       const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err);
-      if (ctx.cancellationSignal.aborted || toolCalls.length === 0) {
+      if (ctx.cancellationSignal.aborted) {
+        sender.abandon();
+        // Reported as a cancellation (not a failure) so the workflow knows the stream stopped because it asked.
+        throw ctx.cancellationSignal.reason;
+      }
+      if (toolCalls.length === 0) {
         sender.abandon();
         throw failure;
       }

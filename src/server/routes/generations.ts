@@ -1,8 +1,18 @@
 import { Router } from 'express';
+import type { GenerationCommands } from '../generation-commands';
 import type { GenerationService } from '../generation-service';
-import { createGenerationBody, eventsQueryParams, generationIdParam, parseOr400 } from '../request-schemas';
+import {
+  cancelBody,
+  createGenerationBody,
+  emptyBody,
+  eventsQueryParams,
+  generationIdParam,
+  parseOr400,
+  sendMessageBody,
+  toolUseIdParam,
+} from '../request-schemas';
 
-export function generationsRouter(generations: GenerationService): Router {
+export function generationsRouter(generations: GenerationService, commands: GenerationCommands): Router {
   const router = Router();
 
   router.post('/', async function createGeneration(req, res) {
@@ -22,6 +32,35 @@ export function generationsRouter(generations: GenerationService): Router {
     const { after, limit } = parseOr400(eventsQueryParams, req.query, 'query');
     res.json(await generations.events(id, after, limit));
   });
+
+  router.post('/:id/cancel', async function cancelGeneration(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const { reason } = parseOr400(cancelBody, req.body, 'body');
+    res.status(202).json(await commands.cancel(id, reason));
+  });
+
+  router.post('/:id/resume', async function resumeGeneration(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    parseOr400(emptyBody, req.body, 'body');
+    res.status(202).json(await commands.resume(id));
+  });
+
+  router.post('/:id/messages', async function sendMessage(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const { text } = parseOr400(sendMessageBody, req.body, 'body');
+    const accepted = await commands.sendMessage(id, text);
+    generations.invalidate(id);
+    res.status(202).json(accepted);
+  });
+
+  for (const decision of ['retry', 'skip'] as const) {
+    router.post(`/:id/tools/:toolUseId/${decision}`, async function decideTool(req, res) {
+      const id = parseOr400(generationIdParam, req.params.id, 'id');
+      const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+      parseOr400(emptyBody, req.body, 'body');
+      res.status(202).json(await commands.decideTool(id, toolUseId, decision));
+    });
+  }
 
   return router;
 }

@@ -1,5 +1,5 @@
-import type { ContentBlockParam, DetectedToolCall, ModelTurnResult } from '../../shared/model-turn';
-import type { Usage } from '../../shared/usage';
+import type { ContentBlockParam, DetectedToolCall, ModelTurnResult } from './model-turn';
+import type { Usage } from './usage';
 
 /**
  * What an attempt has streamed for certain: the blocks that completed and the tool calls already
@@ -39,4 +39,16 @@ export function readPartialTurn(details: unknown): PartialTurn | undefined {
 function withOnlyDispatchedTools(content: ContentBlockParam[], calls: DetectedToolCall[]): ContentBlockParam[] {
   const ids = new Set(calls.map((call) => call.id));
   return content.filter((block) => block.type !== 'tool_use' || ids.has(block.id));
+}
+
+/**
+ * A retried attempt's choice between its predecessor's last heartbeat and what the workflow says it
+ * received. The workflow is the authority on which calls were handed over (a heartbeat lags by up to
+ * its throttle); the heartbeat is richer (thinking blocks, usage) when it covers the same calls.
+ */
+export function preferredPartialTurn(heartbeat: PartialTurn | undefined, received: PartialTurn | null): PartialTurn | undefined {
+  if (!received || received.toolCalls.length === 0) return heartbeat;
+  if (!heartbeat || heartbeat.streamAttempt !== received.streamAttempt) return received;
+  const heartbeatIds = new Set(heartbeat.toolCalls.map((call) => call.id));
+  return received.toolCalls.every((call) => heartbeatIds.has(call.id)) ? heartbeat : received;
 }

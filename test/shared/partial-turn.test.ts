@@ -1,5 +1,5 @@
-import { commitPartialTurn, readPartialTurn, type PartialTurn } from '../../../src/activities/model/partial-turn';
-import type { ContentBlockParam, DetectedToolCall } from '../../../src/shared/model-turn';
+import { commitPartialTurn, readPartialTurn, type PartialTurn } from '../../src/shared/partial-turn';
+import type { ContentBlockParam, DetectedToolCall } from '../../src/shared/model-turn';
 
 function call(id: string): DetectedToolCall {
   return { id, name: 'write_file', input: { path: `${id}.txt`, content: 'x' }, summary: `${id}.txt`, resourceKey: `${id}.txt`, rejection: null, detectedAt: '2026-03-01T12:00:00.000Z' };

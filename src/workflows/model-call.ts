@@ -1,0 +1,87 @@
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import type { GenerationInput } from '../shared/generation';
+import type { ModelTurnResult } from '../shared/model-turn';
+import { modelActivityOptions, modelAttemptsPerExecution, streamModelTurn } from './activity-proxies';
+import type { Conversation } from './conversation';
+import type { GenerationControl } from './generation-control';
+import { ModelTurnTracker } from './model-turn-tracker';
+import type { Recorder } from './recorder';
+import type { ToolScheduler } from './tool-scheduler';
+
+export interface ModelCallDeps {
+  input: GenerationInput;
+  recorder: Recorder;
+  scheduler: ToolScheduler;
+  control: GenerationControl;
+  conversation: Conversation;
+  /** The tracker of the call in progress, for the progress signal and the turnProgress query. */
+  track(tracker: ModelTurnTracker): void;
+}
+
+export type ModelCallOutcome = { type: 'turn'; turn: ModelTurnResult } | { type: 'failed'; error: string };
+
+/**
+ * One iteration's model call. Temporal retries the activity (its attempts supersede each other's
+ * text); a call that fails after tool calls were handed over keeps them and ends the turn there; one
+ * that fails for good with nothing to keep blocks the generation until resume, a message, cancel or
+ * the blocked timeout. A bad request (4xx) cannot get better by waiting and fails at once.
+ */
+export async function callModel(deps: ModelCallDeps, iteration: number): Promise<ModelCallOutcome> {
+  const { input, recorder, control } = deps;
+  const tracker = new ModelTurnTracker(iteration, recorder, deps.scheduler);
+  deps.track(tracker);
+  for (let execution = 0; ; execution++) {
+    try {
+      const turn = await streamModelTurn.executeWithOptions(
+        { ...modelActivityOptions, summary: `model turn ${iteration} (${input.model})` },
+        [
+          {
+            generationId: input.generationId,
+            iteration,
+            attemptBase: execution * modelAttemptsPerExecution,
+            model: input.model,
+            system: input.system,
+            messages: deps.conversation.messages,
+            maxTokens: input.options.maxTokens,
+            textBatchMs: input.options.textBatchMs,
+          },
+        ],
+      );
+      tracker.close(turn);
+      return { type: 'turn', turn };
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const error = describeModelFailure(err);
+      const committed = tracker.commitReceived(error);
+      if (committed) {
+        tracker.close(committed);
+        return { type: 'turn', turn: committed };
+      }
+      tracker.abandonAttempt();
+      if (!isRetryable(err)) return { type: 'failed', error };
+      const unblocked = await control.waitWhileBlocked(iteration, error, input.options.blockedTimeoutMs);
+      if (unblocked === 'timeout') {
+        return { type: 'failed', error: `${error} (blocked for ${input.options.blockedTimeoutMs} ms without a resume)` };
+      }
+      recorder.emit({ type: 'generation.resumed', by: unblocked });
+      for (const text of control.takeMessages()) {
+        recorder.emit({ type: 'message.received', text });
+        deps.conversation.addUserText(text);
+      }
+    }
+  }
+}
+
+function causeOf(err: unknown): unknown {
+  return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
+
+function isRetryable(err: unknown): boolean {
+  const cause = causeOf(err);
+  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
+}
+
+function describeModelFailure(err: unknown): string {
+  const cause = causeOf(err);
+  return `Model call failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+}
