@@ -71,7 +71,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
 
     const flight: InFlight = { res, controller: new AbortController() };
     // 'close' also fires after a normal finish; aborting then is a no-op.
-    res.on('close', () => flight.controller.abort());
+    res.on('close', () => {
+      record.closedAt = Date.now();
+      flight.controller.abort();
+    });
     inFlight.add(flight);
     try {
       const ctx = { scenario: lookup.name, turn, callIndex, request: body, record, signal: flight.controller.signal };

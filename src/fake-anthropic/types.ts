@@ -129,6 +129,8 @@ export interface RecordedResponse {
   startedAt: number;
   /** Date.now() right after message_stop was written; unset if the stream never completed. */
   endedAt?: number;
+  /** Date.now() when the connection closed, by either side: tells when a client gave up on a stream. */
+  closedAt?: number;
   blockStops: RecordedBlockStop[];
 }
 

@@ -43,6 +43,21 @@ export class ApiClient {
     return res.body;
   }
 
+  /** Polls the state until `predicate` holds (or throws after `timeoutMs`): for waiting on a generation mid-way. */
+  async waitForState(id: string, predicate: (state: StateResponse) => boolean, timeoutMs = 30_000): Promise<StateResponse> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.state(id);
+      if (predicate(state)) return state;
+      if (Date.now() > deadline) throw new Error(`generation ${id} never reached the awaited state; last: ${JSON.stringify(state).slice(0, 2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async post<T = unknown>(route: string, body?: unknown): Promise<HttpResult<T>> {
+    return this.request<T>('POST', route, body);
+  }
+
   /**
    * Polls with a cursor until the generation is over and every event is read, as a client would.
    * Throws if the sequence ever has a hole or a repeat: no event may be lost or delivered twice.
