@@ -1,4 +1,4 @@
-import { commitPartialTurn, readPartialTurn, type PartialTurn } from '../../src/shared/partial-turn';
+import { commitPartialTurn, preferredPartialTurn, readPartialTurn, type PartialTurn } from '../../src/shared/partial-turn';
 import type { ContentBlockParam, DetectedToolCall } from '../../src/shared/model-turn';
 
 function call(id: string): DetectedToolCall {
@@ -72,5 +72,24 @@ describe('readPartialTurn', () => {
   test('returns a heartbeated partial turn that handed over at least one call', () => {
     const heartbeat = JSON.parse(JSON.stringify(partial())) as unknown;
     expect(readPartialTurn(heartbeat)).toEqual(partial());
+  });
+});
+
+describe('preferredPartialTurn', () => {
+  const received = (ids: string[], streamAttempt = 2): PartialTurn => partial({ streamAttempt, toolCalls: ids.map(call), content: ids.map(toolUse), usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } });
+
+  test('with nothing received by the workflow, the heartbeat (if any) decides', () => {
+    expect(preferredPartialTurn(undefined, null)).toBeUndefined();
+    expect(preferredPartialTurn(partial(), received([]))).toEqual(partial());
+  });
+
+  test('a heartbeat covering every call the workflow has is preferred: it also holds thinking and usage', () => {
+    expect(preferredPartialTurn(partial(), received(['a']))).toEqual(partial());
+  });
+
+  test('the workflow wins when the heartbeat lags behind it or is of another attempt', () => {
+    expect(preferredPartialTurn(partial(), received(['a', 'b']))).toEqual(received(['a', 'b']));
+    expect(preferredPartialTurn(partial(), received(['a'], 3))).toEqual(received(['a'], 3));
+    expect(preferredPartialTurn(undefined, received(['a']))).toEqual(received(['a']));
   });
 });

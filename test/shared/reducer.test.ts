@@ -213,3 +213,54 @@ describe('purity and forward compatibility', () => {
     expect(foldEvents([])).toBe(initialState);
   });
 });
+
+describe('failure semantics', () => {
+  const failed = (toolUseId: string): GenerationEventBody => ({ type: 'tool.failed', toolUseId, attempt: 3, error: 'boom', willRetry: false });
+
+  test('a tool waiting for a decision makes the generation waiting; the last decision makes it running again', () => {
+    const waiting = fold([
+      started,
+      detected('a'),
+      detected('b'),
+      failed('a'),
+      failed('b'),
+      { type: 'tool.awaiting_decision', toolUseId: 'a', until: at(60) },
+      { type: 'tool.awaiting_decision', toolUseId: 'b', until: at(61) },
+    ]);
+    expect(waiting.status).toBe('waiting');
+    expect(waiting.tools.map((tool) => tool.awaitingDecisionUntil)).toEqual([at(60), at(61)]);
+
+    const oneDecided = fold([{ type: 'tool.decided', toolUseId: 'a', decision: 'retry' }], waiting);
+    expect(oneDecided.status).toBe('waiting');
+    expect(oneDecided.tools[0]).toMatchObject({ status: 'pending', awaitingDecisionUntil: null, completedAt: null });
+
+    const bothDecided = fold([{ type: 'tool.decided', toolUseId: 'b', decision: 'skip' }], oneDecided);
+    expect(bothDecided.status).toBe('running');
+    expect(bothDecided.tools[1]).toMatchObject({ status: 'failed', awaitingDecisionUntil: null });
+  });
+
+  test('blocked shows the error and the deadline; resumed clears both', () => {
+    const blocked = fold([started, { type: 'generation.blocked', iteration: 1, error: 'Model call failed: 529', until: at(99) }]);
+    expect(blocked).toMatchObject({ status: 'blocked', error: 'Model call failed: 529', blockedUntil: at(99) });
+    const resumed = fold([{ type: 'generation.resumed', by: 'resume' }], blocked);
+    expect(resumed).toMatchObject({ status: 'running', error: null, blockedUntil: null });
+  });
+
+  test('cancelled is final, with interrupted tools', () => {
+    const state = fold([
+      started,
+      detected('a'),
+      { type: 'tool.started', toolUseId: 'a', attempt: 1 },
+      { type: 'tool.interrupted', toolUseId: 'a', attempt: 1 },
+      { type: 'generation.cancelled', reason: 'user stop' },
+    ]);
+    expect(state).toMatchObject({ status: 'cancelled', stopReason: 'cancelled', finishedAt: at(5) });
+    expect(state.tools[0]).toMatchObject({ status: 'interrupted', attempts: 1, completedAt: at(4) });
+  });
+
+  test('a message reopens a finished generation', () => {
+    const finished = fold([started, { type: 'generation.failed', error: 'Model call failed: 400' }]);
+    const reopened = fold([{ type: 'message.received', text: 'try again' }], finished);
+    expect(reopened).toMatchObject({ status: 'running', error: null, finishedAt: null, stopReason: null });
+  });
+});

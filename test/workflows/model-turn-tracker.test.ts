@@ -79,3 +79,33 @@ test('a result from a newer attempt than the signals supersedes their text', () 
   expect(recorder.state.text).toBe('second try');
   expect(eventsOfType(events(), 'attempt.superseded')).toHaveLength(1);
 });
+
+describe('what the workflow received, for a retried attempt', () => {
+  test('received() holds the text and tool calls of the current attempt, in stream order', () => {
+    const { tracker } = setup();
+    tracker.onProgress(progress(1, [{ type: 'text', text: 'Writing ', at }, { type: 'text', text: 'a.', at }, { type: 'tool_call', call: call('a') }, { type: 'text', text: 'Then b.', at }]));
+    expect(tracker.received()).toEqual({
+      streamAttempt: 1,
+      content: [{ type: 'text', text: 'Writing a.' }, { type: 'tool_use', id: 'a', name: 'write_file', input: { path: 'a', content: '' } }, { type: 'text', text: 'Then b.' }],
+      toolCalls: [call('a')],
+      text: 'Writing a.Then b.',
+      usage: { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
+    });
+  });
+
+  test('commitReceived ends the turn at the handed-over calls, and is nothing without calls', () => {
+    const { tracker } = setup();
+    tracker.onProgress(progress(1, [{ type: 'text', text: 'Just text', at }]));
+    expect(tracker.commitReceived('stream broke')).toBeUndefined();
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }]));
+    expect(tracker.commitReceived('stream broke')).toMatchObject({ stopReason: 'tool_use', interruption: 'stream broke', toolCalls: [call('a')], streamAttempt: 1 });
+  });
+
+  test('abandonAttempt supersedes text already shown', () => {
+    const { tracker, events } = setup();
+    tracker.onProgress(progress(2, [{ type: 'text', text: 'doomed', at }]));
+    tracker.abandonAttempt();
+    expect(eventsOfType(events(), 'attempt.superseded')).toEqual([expect.objectContaining({ iteration: 1, attempt: 2 })]);
+    expect(tracker.received().text).toBe('');
+  });
+});
