@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ToolDispatch } from './shared/generation';
 import { defaultPriceTable, type PriceTable } from './shared/pricing';
 
 export interface Config {
@@ -20,6 +21,7 @@ export interface Config {
   toolDecisionTimeoutMs: number;
   blockedTimeoutMs: number;
   continueAsNewAfterEvents: number;
+  toolDispatch: ToolDispatch;
   prices: PriceTable;
 }
 
@@ -54,6 +56,7 @@ const variables = {
   TOOLSTREAM_TOOL_DECISION_TIMEOUT: z.coerce.number().int().min(0).default(0),
   TOOLSTREAM_BLOCKED_TIMEOUT: positiveInt.default(24 * 60 * 60 * 1000),
   TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: positiveInt.min(100).default(10_000),
+  TOOLSTREAM_TOOL_DISPATCH: z.enum([ToolDispatch.incremental, ToolDispatch.afterStream]).default(ToolDispatch.incremental),
   TOOLSTREAM_PRICES_FILE: z.string().min(1).optional(),
 } as const;
 
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     toolDecisionTimeoutMs: vars.TOOLSTREAM_TOOL_DECISION_TIMEOUT,
     blockedTimeoutMs: vars.TOOLSTREAM_BLOCKED_TIMEOUT,
     continueAsNewAfterEvents: vars.TOOLSTREAM_CONTINUE_AS_NEW_EVENTS,
+    toolDispatch: vars.TOOLSTREAM_TOOL_DISPATCH,
     prices: vars.TOOLSTREAM_PRICES_FILE ? loadPriceTable(vars.TOOLSTREAM_PRICES_FILE) : defaultPriceTable,
   };
 }

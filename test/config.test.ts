@@ -32,6 +32,7 @@ const defaults: Config = {
   toolDecisionTimeoutMs: 0,
   blockedTimeoutMs: 24 * 60 * 60 * 1000,
   continueAsNewAfterEvents: 10_000,
+  toolDispatch: 'incremental',
   prices: defaultPriceTable,
 };
 

@@ -47,6 +47,7 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
       toolDecisionTimeoutMs: config.toolDecisionTimeoutMs,
       blockedTimeoutMs: config.blockedTimeoutMs,
       continueAsNewAfterEvents: config.continueAsNewAfterEvents,
+      toolDispatch: config.toolDispatch,
     },
   });
   const commands = new GenerationCommands({

@@ -9,6 +9,16 @@ export interface ToolRetryPolicy {
   maximumIntervalMs: number;
 }
 
+/**
+ * When tools start: as each tool_use block completes (our way), or after the model's stream ends (how
+ * other durable agent frameworks do it; kept as a baseline for the benchmarks).
+ */
+export const ToolDispatch = {
+  incremental: 'incremental',
+  afterStream: 'after-stream',
+} as const;
+export type ToolDispatch = (typeof ToolDispatch)[keyof typeof ToolDispatch];
+
 export interface GenerationOptions {
   textBatchMs: number;
   eventBufferSize: number;
@@ -20,6 +30,7 @@ export interface GenerationOptions {
   blockedTimeoutMs: number;
   /** Continue-as-new at an iteration boundary once the history has this many events (or Temporal suggests it). */
   continueAsNewAfterEvents: number;
+  toolDispatch: ToolDispatch;
 }
 
 /** What a new run of the same generation carries over: after continue-as-new, or a follow-up on a finished one. */
@@ -61,6 +72,7 @@ export const defaultGenerationOptions: GenerationOptions = {
   toolDecisionTimeoutMs: 0,
   blockedTimeoutMs: 24 * 60 * 60 * 1000,
   continueAsNewAfterEvents: 10_000,
+  toolDispatch: ToolDispatch.incremental,
 };
 
 export function workflowIdFor(generationId: string): string {

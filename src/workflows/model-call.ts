@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import type { GenerationInput } from '../shared/generation';
+import { ToolDispatch, type GenerationInput } from '../shared/generation';
 import type { ModelTurnResult } from '../shared/model-turn';
 import { modelActivityOptions, modelAttemptsPerExecution, streamModelTurn } from './activity-proxies';
 import type { Conversation } from './conversation';
@@ -28,7 +28,7 @@ export type ModelCallOutcome = { type: 'turn'; turn: ModelTurnResult } | { type:
  */
 export async function callModel(deps: ModelCallDeps, iteration: number): Promise<ModelCallOutcome> {
   const { input, recorder, control } = deps;
-  const tracker = new ModelTurnTracker(iteration, recorder, deps.scheduler);
+  const tracker = new ModelTurnTracker(iteration, recorder, deps.scheduler, input.options.toolDispatch !== ToolDispatch.afterStream);
   deps.track(tracker);
   for (let execution = 0; ; execution++) {
     try {

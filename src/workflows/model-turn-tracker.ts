@@ -21,6 +21,8 @@ export class ModelTurnTracker {
     readonly iteration: number,
     private readonly recorder: Recorder,
     private readonly scheduler: ToolScheduler,
+    /** False for the after-stream baseline: calls are only collected until the stream's result. */
+    private readonly dispatchEarly = true,
   ) {}
 
   onProgress(progress: StreamProgress): void {
@@ -28,7 +30,7 @@ export class ModelTurnTracker {
     this.enterAttempt(progress.attempt);
     for (const item of progress.items) {
       if (item.type === 'text') this.appendText(item.text, item.at);
-      else this.receiveToolCall(item.call);
+      else this.receiveToolCall(item.call, this.dispatchEarly);
     }
     this.recorder.setModelPhase(progress.phase);
   }
@@ -55,7 +57,7 @@ export class ModelTurnTracker {
     if (!result.text.startsWith(this.receivedText)) this.supersede();
     const missing = result.text.slice(this.receivedText.length);
     if (missing.length > 0) this.appendText(missing, result.streamEndedAt);
-    for (const call of result.toolCalls) this.receiveToolCall(call);
+    for (const call of result.toolCalls) this.receiveToolCall(call, true);
     this.closed = true;
     this.recorder.setModelPhase('none', result.streamEndedAt);
   }
@@ -82,11 +84,11 @@ export class ModelTurnTracker {
     this.recorder.emit({ type: 'text.delta', iteration: this.iteration, attempt: this.attempt, text }, at);
   }
 
-  private receiveToolCall(call: DetectedToolCall): void {
+  private receiveToolCall(call: DetectedToolCall, dispatch: boolean): void {
     if (!this.toolCalls.some((known) => known.id === call.id)) {
       this.toolCalls.push(call);
       this.content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
     }
-    this.scheduler.dispatch(call, this.iteration);
+    if (dispatch) this.scheduler.dispatch(call, this.iteration);
   }
 }
