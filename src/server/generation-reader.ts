@@ -151,15 +151,18 @@ export class GenerationReader {
     const startedAt = Date.now();
     const workflowId = workflowIdFor(id);
     try {
+      let from = mirror.log;
       if (mirror.closedRunId !== undefined) {
         if (await this.stillClosed(workflowId, mirror.closedRunId)) {
           mirror.refreshedAt = startedAt;
           return;
         }
+        // Another run took over the workflow id: read it from the start, whatever its numbering.
         mirror.closedRunId = undefined;
+        from = undefined;
       }
       try {
-        await this.pull(workflowId, mirror, this.liveClient);
+        await this.pull(workflowId, mirror, this.liveClient, from);
       } catch (err) {
         if (!(err instanceof QueryRejectedError)) throw err;
         await this.loadClosed(workflowId, mirror);
@@ -171,24 +174,31 @@ export class GenerationReader {
     }
   }
 
-  /** Queries pages after the mirror's lastSeq until it has everything the workflow had. */
-  private async pull(workflowId: string, mirror: Mirror, client: WorkflowClient): Promise<void> {
+  /**
+   * Queries pages after `from`'s lastSeq (from seq 0 without one) until the log has everything the
+   * workflow had. Pages that continue `from` are appended to it; a log built anew replaces the
+   * mirror's only once caught up.
+   */
+  private async pull(workflowId: string, mirror: Mirror, client: WorkflowClient, from: EventLog | undefined): Promise<void> {
     const handle = client.getHandle(workflowId);
-    let log = mirror.log;
+    let log = from;
+    let capacity = from ? mirror.capacity : this.options.eventBufferSize;
     for (let pages = 0; pages < maxPagesPerRefresh; pages++) {
       const page = await this.call(() => {
         this.stats.queries++;
         return this.queryEvents(handle, { after: log?.state.lastSeq ?? 0, limit: maxEventPageSize });
       });
-      const update = applyPage(log, page, mirror.capacity);
+      const update = applyPage(log, page, capacity);
       if (update.kind === 'restart') {
         log = undefined;
+        capacity = this.options.eventBufferSize;
         continue;
       }
       if (update.kind === 'rebuilt') this.stats.rebuilds++;
       log = update.log;
       if (log.state.lastSeq >= page.lastSeq) {
         mirror.log = log;
+        mirror.capacity = capacity;
         return;
       }
     }
@@ -200,7 +210,7 @@ export class GenerationReader {
     const description = await this.call(() => this.liveClient.getHandle(workflowId).describe());
     if (description.status.name === 'RUNNING') {
       // A new run took over between the rejected query and now.
-      await this.pull(workflowId, mirror, this.liveClient);
+      await this.pull(workflowId, mirror, this.liveClient, undefined);
       return;
     }
     let result: GenerationResult | undefined;
@@ -215,8 +225,7 @@ export class GenerationReader {
       mirror.capacity = result.log.capacity;
       this.stats.resultLoads++;
     } else {
-      mirror.log = undefined;
-      await this.pull(workflowId, mirror, this.replayClient);
+      await this.pull(workflowId, mirror, this.replayClient, undefined);
     }
     mirror.closedRunId = description.runId;
   }
