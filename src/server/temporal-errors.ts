@@ -16,8 +16,10 @@ export const retryAfterSeconds = 1;
  * say), so the status is looked for along the `cause` chain.
  */
 export function grpcStatusOf(err: unknown): number | undefined {
-  for (let current = err, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth++) {
+  let current: unknown = err;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 10; depth++) {
     if (isGrpcServiceError(current)) return current.code;
+    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
 }

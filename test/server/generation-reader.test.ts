@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { ServiceError, type WorkflowHandle } from '@temporalio/client';
+import { Connection, ServiceError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
@@ -240,6 +240,19 @@ describe('when Temporal refuses', () => {
     const reader = newReader({ queryEvents: refusingFirst(1, unavailableError) });
     await expect(reader.state(id)).rejects.toMatchObject({ status: 503, code: 'temporal_unavailable' });
     expect(reader.stats).toMatchObject({ queries: 1, busyRetries: 0 });
+  });
+
+  test('with nothing listening at its address, a read is a 503 once the call deadline passes', async () => {
+    const nowhere = Connection.lazy({ address: '127.0.0.1:1' });
+    try {
+      const reader = new GenerationReader({ connection: nowhere, namespace: 'default', eventBufferSize: bufferSize, rpcTimeoutMs: 1000 });
+      const failure = await reader.state(id).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(HttpError);
+      expect((failure as HttpError).status).toBe(503);
+      expect(['temporal_unavailable', 'temporal_timeout']).toContain((failure as HttpError).code);
+    } finally {
+      await nowhere.close();
+    }
   });
 
   test('over HTTP the 503 is JSON with a Retry-After header', async () => {
