@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError } from './http-error';
+import { temporalHttpError } from './temporal-errors';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -10,7 +11,10 @@ export const unknownRoute: RequestHandler = function unknownRoute(req, _res, nex
   next(new HttpError(404, 'route_not_found', `No route for ${req.method} ${req.path}`));
 };
 
-/** The one place errors become responses: HttpErrors as they say, body-parser errors as 4xx, the rest 500. */
+/**
+ * The one place errors become responses: HttpErrors as they say, body-parser errors as 4xx, Temporal
+ * being busy or out of reach as 503, the rest 500.
+ */
 export function errorHandler(log: (message: string, err: unknown) => void): ErrorRequestHandler {
   return function handleError(err: unknown, _req, res, next) {
     if (res.headersSent) {
@@ -21,12 +25,15 @@ export function errorHandler(log: (message: string, err: unknown) => void): Erro
     if (httpError.status >= 500) log('request failed', err);
     const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
     if (httpError.details !== undefined) body.error.details = httpError.details;
+    if (httpError.headers) res.set(httpError.headers);
     res.status(httpError.status).json(body);
   };
 }
 
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  const temporal = temporalHttpError(err);
+  if (temporal) return temporal;
   const bodyParserError = err as { type?: string; status?: number; message?: string };
   if (bodyParserError.type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', 'Request body is not valid JSON');
   if (bodyParserError.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'Request body is larger than 1 MB');

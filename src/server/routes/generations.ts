@@ -48,9 +48,7 @@ export function generationsRouter(generations: GenerationService, commands: Gene
   router.post('/:id/messages', async function sendMessage(req, res) {
     const id = parseOr400(generationIdParam, req.params.id, 'id');
     const { text } = parseOr400(sendMessageBody, req.body, 'body');
-    const accepted = await commands.sendMessage(id, text);
-    generations.invalidate(id);
-    res.status(202).json(accepted);
+    res.status(202).json(await commands.sendMessage(id, text));
   });
 
   for (const decision of ['retry', 'skip'] as const) {

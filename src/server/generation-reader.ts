@@ -1,0 +1,291 @@
+import { QueryRejectedError, WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type Connection, type WorkflowHandle } from '@temporalio/client';
+import { eventsQuery, type EventsQueryArgs } from '../shared/definitions';
+import { EventLog, maxEventPageSize, type EventPage } from '../shared/event-log';
+import { workflowIdFor, type GenerationResult } from '../shared/generation';
+import type { GenerationState } from '../shared/state';
+import { defaultBusyRetry, retryWhileBusy, type BusyRetryOptions } from './busy-retry';
+import { notFound } from './http-error';
+import { applyPage } from './mirror-page';
+import { temporalHttpError } from './temporal-errors';
+
+/** The one call that reads a workflow's events; tests replace it to play Temporal refusing. */
+export type EventsQueryFn = (handle: WorkflowHandle, args: EventsQueryArgs) => Promise<EventPage>;
+
+export interface GenerationReaderOptions {
+  connection: Connection;
+  namespace: string;
+  /** Events each mirror keeps: the buffer size generations are started with, so gaps fall where the workflow's do. */
+  eventBufferSize: number;
+  /** A refresh younger than this is served as is. */
+  refreshTtlMs?: number;
+  /** How long a closed generation is served before checking it was not continued by a new run. */
+  closedRecheckMs?: number;
+  /** Mirrors nobody read for this long are dropped. */
+  idleEvictMs?: number;
+  /** At most this many mirrors; the least recently read goes first. */
+  maxMirrors?: number;
+  /** Deadline of each Temporal call, including the connection's own retries. */
+  rpcTimeoutMs?: number;
+  busyRetry?: BusyRetryOptions;
+  queryEvents?: EventsQueryFn;
+}
+
+/** Counters for tests and benchmarks: what reached Temporal, and what the mirrors did. */
+export interface ReaderStats {
+  /** `eventsQuery` calls sent to Temporal, retries included. */
+  queries: number;
+  /** Calls repeated because Temporal answered RESOURCE_EXHAUSTED. */
+  busyRetries: number;
+  /** Mirrors built anew from a page: the first read, a gap, or a restarted seq. */
+  rebuilds: number;
+  /** Closed generations loaded from their workflow result. */
+  resultLoads: number;
+  /** Describe calls checking that a closed generation is still the same closed run. */
+  closedChecks: number;
+  evictions: number;
+}
+
+interface Mirror {
+  log: EventLog | undefined;
+  /** Events the log keeps: the configured buffer size, or a closed run's own. */
+  capacity: number;
+  /** Set while the generation is served from a closed run: the run whose result or replay built `log`. */
+  closedRunId: string | undefined;
+  /** When the last successful refresh started: the mirror is at least as new as Temporal was then. */
+  refreshedAt: number;
+  lastReadAt: number;
+  refreshing: Promise<void> | undefined;
+}
+
+const defaults = {
+  refreshTtlMs: 25,
+  closedRecheckMs: 3_000,
+  idleEvictMs: 60_000,
+  maxMirrors: 1_000,
+  rpcTimeoutMs: 10_000,
+};
+
+/** Safety net for a workflow whose log never catches up (it cannot: each page moves the mirror on). */
+const maxPagesPerRefresh = 1_000;
+
+const queryEventsByDefinition: EventsQueryFn = (handle, args) => handle.query(eventsQuery, args);
+
+/**
+ * Serves generation state and event pages from a local mirror of each workflow's event log, so any
+ * number of pollers of one generation cost Temporal about one query per `refreshTtlMs`: concurrent
+ * reads share one in-flight refresh (single flight), and a refresh younger than the TTL is reused.
+ * The mirror is the workflow's EventLog rebuilt from its pages, so pages and gaps read exactly as the
+ * workflow's own. A closed generation is loaded once from its workflow result (no worker needed) and
+ * rechecked every `closedRecheckMs` with one describe call, in case a new run continued it; the
+ * server that starts such a run calls `invalidate` to see it at once.
+ */
+export class GenerationReader {
+  readonly stats: ReaderStats = { queries: 0, busyRetries: 0, rebuilds: 0, resultLoads: 0, closedChecks: 0, evictions: 0 };
+  private readonly liveClient: WorkflowClient;
+  private readonly replayClient: WorkflowClient;
+  private readonly mirrors = new Map<string, Mirror>();
+  private readonly settings: typeof defaults;
+  private readonly queryEvents: EventsQueryFn;
+  private lastSweepAt = Date.now();
+
+  constructor(private readonly options: GenerationReaderOptions) {
+    // Queries on closed workflows are rejected rather than replayed: their result has everything.
+    this.liveClient = new WorkflowClient({ connection: options.connection, namespace: options.namespace, queryRejectCondition: 'NOT_OPEN' });
+    this.replayClient = new WorkflowClient({ connection: options.connection, namespace: options.namespace });
+    this.settings = {
+      refreshTtlMs: options.refreshTtlMs ?? defaults.refreshTtlMs,
+      closedRecheckMs: options.closedRecheckMs ?? defaults.closedRecheckMs,
+      idleEvictMs: options.idleEvictMs ?? defaults.idleEvictMs,
+      maxMirrors: options.maxMirrors ?? defaults.maxMirrors,
+      rpcTimeoutMs: options.rpcTimeoutMs ?? defaults.rpcTimeoutMs,
+    };
+    this.queryEvents = options.queryEvents ?? queryEventsByDefinition;
+  }
+
+  /** How many generations are mirrored right now. */
+  get size(): number {
+    return this.mirrors.size;
+  }
+
+  async state(id: string): Promise<GenerationState> {
+    return (await this.current(id)).state;
+  }
+
+  async events(id: string, after: number, limit: number): Promise<EventPage> {
+    return (await this.current(id)).read(after, limit);
+  }
+
+  /** Forgets a generation, so the next read asks Temporal afresh: call it when a new run takes over its workflow id. */
+  invalidate(id: string): void {
+    this.mirrors.delete(id);
+  }
+
+  private async current(id: string): Promise<EventLog> {
+    const now = Date.now();
+    this.sweep(now);
+    const mirror = this.touch(id, now);
+    if (!mirror.refreshing && this.isStale(mirror, now)) {
+      mirror.refreshing = this.refresh(id, mirror).finally(() => {
+        mirror.refreshing = undefined;
+      });
+    }
+    if (mirror.refreshing) {
+      try {
+        await mirror.refreshing;
+      } catch (err) {
+        // Unknown ids and first reads that failed leave nothing behind.
+        if (!mirror.log && this.mirrors.get(id) === mirror) this.mirrors.delete(id);
+        throw err;
+      }
+    }
+    return mirror.log as EventLog;
+  }
+
+  private isStale(mirror: Mirror, now: number): boolean {
+    if (!mirror.log) return true;
+    const ttl = mirror.closedRunId === undefined ? this.settings.refreshTtlMs : this.settings.closedRecheckMs;
+    return now - mirror.refreshedAt >= ttl;
+  }
+
+  private async refresh(id: string, mirror: Mirror): Promise<void> {
+    const startedAt = Date.now();
+    const workflowId = workflowIdFor(id);
+    try {
+      let from = mirror.log;
+      if (mirror.closedRunId !== undefined) {
+        if (await this.stillClosed(workflowId, mirror.closedRunId)) {
+          mirror.refreshedAt = startedAt;
+          return;
+        }
+        // Another run took over the workflow id: read it from the start, whatever its numbering.
+        mirror.closedRunId = undefined;
+        from = undefined;
+      }
+      try {
+        await this.pull(workflowId, mirror, this.liveClient, from);
+      } catch (err) {
+        if (!(err instanceof QueryRejectedError)) throw err;
+        await this.loadClosed(workflowId, mirror);
+      }
+      mirror.refreshedAt = startedAt;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`Generation ${id}`);
+      throw temporalHttpError(err) ?? err;
+    }
+  }
+
+  /**
+   * Queries pages after `from`'s lastSeq (from seq 0 without one) until the log has everything the
+   * workflow had. Pages that continue `from` are appended to it; a log built anew replaces the
+   * mirror's only once caught up.
+   */
+  private async pull(workflowId: string, mirror: Mirror, client: WorkflowClient, from: EventLog | undefined): Promise<void> {
+    const handle = client.getHandle(workflowId);
+    let log = from;
+    let capacity = from ? mirror.capacity : this.options.eventBufferSize;
+    for (let pages = 0; pages < maxPagesPerRefresh; pages++) {
+      const page = await this.call(() => {
+        this.stats.queries++;
+        return this.queryEvents(handle, { after: log?.state.lastSeq ?? 0, limit: maxEventPageSize });
+      });
+      const update = applyPage(log, page, capacity);
+      if (update.kind === 'restart') {
+        log = undefined;
+        capacity = this.options.eventBufferSize;
+        continue;
+      }
+      if (update.kind === 'rebuilt') this.stats.rebuilds++;
+      log = update.log;
+      if (log.state.lastSeq >= page.lastSeq) {
+        mirror.log = log;
+        mirror.capacity = capacity;
+        return;
+      }
+    }
+    throw new Error(`the event mirror of ${workflowId} did not catch up in ${maxPagesPerRefresh} pages`);
+  }
+
+  /** The workflow is closed: serve its result, or, if it closed without one (terminated), a replay. */
+  private async loadClosed(workflowId: string, mirror: Mirror): Promise<void> {
+    const description = await this.call(() => this.liveClient.getHandle(workflowId).describe());
+    if (description.status.name === 'RUNNING') {
+      // A new run took over between the rejected query and now.
+      await this.pull(workflowId, mirror, this.liveClient, undefined);
+      return;
+    }
+    let result: GenerationResult | undefined;
+    try {
+      const run = this.liveClient.getHandle(workflowId, description.runId, { followRuns: false });
+      result = (await this.call(() => run.result())) as GenerationResult;
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+    }
+    if (result) {
+      mirror.log = new EventLog(result.log.capacity, result.log);
+      mirror.capacity = result.log.capacity;
+      this.stats.resultLoads++;
+    } else {
+      await this.pull(workflowId, mirror, this.replayClient, undefined);
+    }
+    mirror.closedRunId = description.runId;
+  }
+
+  /**
+   * Whether the closed run a mirror was built from is still the workflow's latest. If Temporal cannot
+   * say, the closed run's data is still right, so it goes on being served.
+   */
+  private async stillClosed(workflowId: string, runId: string): Promise<boolean> {
+    this.stats.closedChecks++;
+    try {
+      const description = await this.call(() => this.liveClient.getHandle(workflowId).describe());
+      return description.runId === runId && description.status.name !== 'RUNNING';
+    } catch {
+      return true;
+    }
+  }
+
+  /** One Temporal call under a deadline (which also bounds the connection's own retries), retried while Temporal is busy. */
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return retryWhileBusy(
+      () => this.options.connection.withDeadline(Date.now() + this.settings.rpcTimeoutMs, fn),
+      this.options.busyRetry ?? defaultBusyRetry,
+      () => this.stats.busyRetries++,
+    );
+  }
+
+  private touch(id: string, now: number): Mirror {
+    let mirror = this.mirrors.get(id);
+    if (mirror) {
+      // Re-inserted so the map's order is least recently read first.
+      this.mirrors.delete(id);
+    } else {
+      mirror = {
+        log: undefined,
+        capacity: this.options.eventBufferSize,
+        closedRunId: undefined,
+        refreshedAt: Number.NEGATIVE_INFINITY,
+        lastReadAt: now,
+        refreshing: undefined,
+      };
+    }
+    mirror.lastReadAt = now;
+    this.mirrors.set(id, mirror);
+    for (const oldest of this.mirrors.keys()) {
+      if (this.mirrors.size <= this.settings.maxMirrors) break;
+      this.mirrors.delete(oldest);
+      this.stats.evictions++;
+    }
+    return mirror;
+  }
+
+  /** Drops mirrors nobody read for `idleEvictMs`; runs at most every few seconds, from reads. */
+  private sweep(now: number): void {
+    if (now - this.lastSweepAt < Math.min(this.settings.idleEvictMs, 5_000)) return;
+    this.lastSweepAt = now;
+    for (const [id, mirror] of this.mirrors) {
+      if (now - mirror.lastReadAt < this.settings.idleEvictMs) break;
+      this.mirrors.delete(id);
+      this.stats.evictions++;
+    }
+  }
+}
