@@ -29,9 +29,25 @@ export interface BenchResults {
   eventDeliveryMs: LatencySummary & { batchMs: number; pollMs: number };
   historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number };
   fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number };
-  capacity: { maxConcurrent: number; rssPerGenerationMB: number; tokensPerSecond: number; dispatchP99Ms: number; tried: { concurrent: number; dispatchP99Ms: number; rssMB: number }[] };
+  capacity: {
+    maxConcurrent: number;
+    rssPerGenerationMB: number;
+    tokensPerSecond: number;
+    dispatchP99Ms: number;
+    tried: ({ concurrent: number; dispatchP99Ms: number; rssMB: number } & Partial<CapacityStepDetail>)[];
+  };
   /** Raw samples some pictures need (latency histograms); kept small. */
   samples?: Record<string, number[]>;
+}
+
+/** Optional per-step detail of the capacity ramp: what the machine spent, to say what limits capacity. */
+export interface CapacityStepDetail {
+  dispatchP50Ms: number;
+  failedGenerations: number;
+  /** Percent of one core over the step, per process; `otherLoad` is what other jobs on the machine used. */
+  cpuPercent: { worker: number; workerMainThread: number; workerWorkflowThread: number; temporal: number; fakeModel: number; bench: number; otherLoad: number };
+  /** CPU seconds per generation (worker, Temporal dev server), and the text signals each generation sent. */
+  perGeneration: { workerCpuSeconds: number; temporalCpuSeconds: number; textEvents: number };
 }
 
 export interface BenchContext {
