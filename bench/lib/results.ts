@@ -34,6 +34,8 @@ export interface BenchResults {
     rssPerGenerationMB: number;
     tokensPerSecond: number;
     dispatchP99Ms: number;
+    /** Slope of peak worker RSS against concurrency across the steps: memory each further generation adds. */
+    rssMarginalMBPerGeneration?: number;
     tried: ({ concurrent: number; dispatchP99Ms: number; rssMB: number } & Partial<CapacityStepDetail>)[];
   };
   /** Raw samples some pictures need (latency histograms); kept small. */

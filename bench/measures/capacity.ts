@@ -81,12 +81,14 @@ export interface CapacityReport {
   steps: CapacityStep[];
   maxConcurrent: number;
   rssPerGenerationMB: number;
+  /** Least-squares slope of peak RSS over concurrency: (peak − idle) / N also carries the worker's fixed growth under any load. */
+  rssMarginalMBPerGeneration: number;
   dispatchP99Ms: number;
 }
 
 export function capacityOptions(quick: boolean): CapacityOptions {
   return {
-    steps: quick ? [10, 25, 50] : [5, 10, 25, 50, 100, 150, 200, 250, 300],
+    steps: quick ? [10, 25, 50] : [5, 10, 15, 20, 25, 35, 50, 75, 100, 150, 200, 250, 300],
     scenario: { tokensPerSecond: 50, streamMs: quick ? 8000 : 20_000, toolEveryMs: quick ? 1600 : 2000, toolMs: 100 },
     pollMs: 500,
     staggerMs: 2000,
@@ -104,6 +106,7 @@ export async function measureCapacity(temporal: BenchTemporal, ctx: BenchContext
       rssPerGenerationMB: report.rssPerGenerationMB,
       tokensPerSecond: report.options.scenario.tokensPerSecond,
       dispatchP99Ms: report.dispatchP99Ms,
+      rssMarginalMBPerGeneration: report.rssMarginalMBPerGeneration,
       tried: report.steps.map((step) => ({
         concurrent: step.concurrent,
         dispatchP99Ms: step.dispatchP99Ms,
@@ -169,6 +172,7 @@ export async function runCapacity(temporal: BenchTemporal, options: CapacityOpti
       steps,
       maxConcurrent: best?.concurrent ?? 0,
       rssPerGenerationMB: reported?.rssPerGenerationMB ?? Number.NaN,
+      rssMarginalMBPerGeneration: round(slope(steps.map((step) => [step.concurrent, step.rssMB])), 2),
       dispatchP99Ms: reported?.dispatchP99Ms ?? Number.NaN,
     };
   } finally {
@@ -354,6 +358,14 @@ function loopSummary(messages: ChildMessage[]): { utilizationMax: number; lagP99
   const stats = messages as unknown as LoopStats[];
   const max = (pick: (s: LoopStats) => number): number => stats.reduce((best, s) => Math.max(best, pick(s)), 0);
   return { utilizationMax: max((s) => s.utilization), lagP99MaxMs: max((s) => s.lagP99Ms), heapUsedMaxMB: max((s) => s.heapUsedMB) };
+}
+
+/** Least-squares slope of y over x; NaN with fewer than two distinct x. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const xs = mean(points.map(([x]) => x));
+  const ys = mean(points.map(([, y]) => y));
+  const spread = points.reduce((sum, [x]) => sum + (x - xs) ** 2, 0);
+  return spread === 0 ? Number.NaN : points.reduce((sum, [x, y]) => sum + (x - xs) * (y - ys), 0) / spread;
 }
 
 function mean(values: readonly number[]): number {
