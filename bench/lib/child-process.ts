@@ -75,6 +75,9 @@ export async function startChild(options: ChildOptions): Promise<BenchChild> {
   const waitFor = (type: string, timeoutMs: number, skip: number): Promise<ChildMessage> => {
     const seen = messages.filter((m) => m.type === type)[skip];
     if (seen) return Promise.resolve(seen);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return Promise.reject(new Error(`${options.name} has exited (code ${child.exitCode}, signal ${child.signalCode}); output:\n${handle.output()}`));
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { startApiOnly, type BenchApi } from '../lib/api-server';
 import { startChild, type BenchChild, type ChildMessage } from '../lib/child-process';
 import type { LoopStats } from '../lib/child-entry';
-import { dispatchLatencies } from '../lib/dispatch-latency';
+import { dispatchTimings, type DispatchTiming } from '../lib/dispatch-latency';
 import { createGeneration, followGeneration, type FollowedGeneration } from '../lib/follow-generation';
 import { toolCallsPerGeneration, type PacedToolsOptions } from '../lib/paced-tools-scenario';
 import { childPids, CpuWindow, readRssMB, RssSampler, ThreadCpuWindow, type CpuShare, type ThreadShare } from '../lib/process-stats';
@@ -47,6 +47,8 @@ export interface CapacityStep {
   dispatchP99Ms: number;
   dispatchP50Ms: number;
   dispatchSamples: number;
+  /** Dispatch split at the workflow task that scheduled the tool (see DispatchTiming). */
+  dispatchParts: { toWorkflowP50Ms: number; toWorkflowP99Ms: number; toToolCodeP50Ms: number; toToolCodeP99Ms: number };
   /** Generations that did not complete (failed, blocked, cancelled, or still running at the deadline). */
   failedGenerations: number;
   httpErrors: number;
@@ -91,9 +93,10 @@ export function capacityOptions(quick: boolean): CapacityOptions {
     steps: quick ? [10, 25, 50] : [5, 10, 15, 20, 25, 35, 50, 75, 100, 150, 200, 250, 300],
     scenario: { tokensPerSecond: 50, streamMs: quick ? 8000 : 20_000, toolEveryMs: quick ? 1600 : 2000, toolMs: 100 },
     pollMs: 500,
-    staggerMs: 2000,
+    staggerMs: quick ? 1000 : 2000,
     dispatchP99LimitMs: 250,
-    stopAfterFailures: 2,
+    // Quick mode stops at the first failing step; the full ramp allows one noisy step.
+    stopAfterFailures: quick ? 1 : 2,
     freshWorkerPerStep: false,
   };
 }
@@ -156,7 +159,8 @@ export async function runCapacity(temporal: BenchTemporal, options: CapacityOpti
       const step = await runStep(temporal, options, worker, fake, concurrent);
       steps.push(step);
       log(
-        `capacity ${concurrent}: dispatch p50 ${step.dispatchP50Ms} p99 ${step.dispatchP99Ms} ms (${step.dispatchSamples}), ` +
+        `capacity ${concurrent}: dispatch p50 ${step.dispatchP50Ms} p99 ${step.dispatchP99Ms} ms (${step.dispatchSamples}; ` +
+          `to workflow p99 ${step.dispatchParts.toWorkflowP99Ms}, to tool code p99 ${step.dispatchParts.toToolCodeP99Ms}), ` +
           `failed ${step.failedGenerations}, rss ${step.idleRssMB}→${step.rssMB} MB (${step.rssPerGenerationMB} MB/gen), ` +
           `cpu ${JSON.stringify(step.cpu)}, worker loop ${JSON.stringify(step.workerLoop)}, fake loop ${JSON.stringify(step.fakeLoop)}, ` +
           `stream p50/max ${step.streamMsP50}/${step.streamMsMax} ms${step.passed ? '' : ' FAIL'}`,
@@ -259,7 +263,8 @@ async function runStep(
   const fakeLoopMessagesBefore = fake.received('loop').length;
 
   const { scenario } = options;
-  const deadline = Date.now() + options.staggerMs + scenario.streamMs * 2 + 60_000;
+  // A generation taking twice its stream has failed the step anyway; past this it is cut off and counted failed.
+  const deadline = Date.now() + options.staggerMs + scenario.streamMs * 2 + 15_000;
   const followed = await Promise.all(
     Array.from({ length: concurrent }, async (_, i): Promise<FollowedGeneration & { requestedAt: number }> => {
       await new Promise((resolve) => setTimeout(resolve, (options.staggerMs * i) / concurrent));
@@ -281,7 +286,11 @@ async function runStep(
   await terminateUnfinished(temporal, worker.ids);
   worker.ids.length = 0;
 
-  const latencies = followed.flatMap((generation) => dispatchLatencies(generation.events)).sort((a, b) => a - b);
+  const timings = followed.flatMap((generation) => dispatchTimings(generation.events));
+  const latencies = timings.map((timing) => timing.total).sort((a, b) => a - b);
+  const sortedBy = (pick: (timing: DispatchTiming) => number): number[] => timings.map(pick).sort((a, b) => a - b);
+  const toWorkflow = sortedBy((timing) => timing.toWorkflow);
+  const toToolCode = sortedBy((timing) => timing.toToolCode);
   const expectedSamples = concurrent * toolCallsPerGeneration(scenario);
   const failed = followed.filter((generation) => generation.status !== 'completed').length;
   const streamMs = ((summary.firstTurnMs as number[]) ?? []).sort((a, b) => a - b);
@@ -300,6 +309,12 @@ async function runStep(
     dispatchP99Ms,
     dispatchP50Ms: percentile(latencies, 50),
     dispatchSamples: latencies.length,
+    dispatchParts: {
+      toWorkflowP50Ms: percentile(toWorkflow, 50),
+      toWorkflowP99Ms: percentile(toWorkflow, 99),
+      toToolCodeP50Ms: percentile(toToolCode, 50),
+      toToolCodeP99Ms: percentile(toToolCode, 99),
+    },
     failedGenerations: failed,
     httpErrors: followed.reduce((sum, generation) => sum + generation.httpErrors, 0),
     gaps: followed.reduce((sum, generation) => sum + generation.gaps, 0),
