@@ -59,6 +59,7 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
   const app = createApp({
     generations,
     commands,
+    apiToken: config.apiToken,
     health: async function health() {
       const workerState = worker.getState();
       let temporal = 'ok';

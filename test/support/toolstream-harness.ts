@@ -53,7 +53,8 @@ export async function startHarness(
     workflowBundle,
   });
   return {
-    api: new ApiClient(toolstream.url),
+    // With TOOLSTREAM_API_TOKEN set, the harness's client is an authorized one.
+    api: new ApiClient(toolstream.url, config.apiToken === undefined ? {} : { authorization: `Bearer ${config.apiToken}` }),
     fake,
     config,
     toolstream,
