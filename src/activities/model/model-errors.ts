@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
+import { redactError } from './redact';
 
 /** Error types a model failure is filed under; the workflow and the Web UI show them. */
 export const ModelErrorType = {
@@ -23,9 +24,14 @@ export class StreamStalledError extends Error {
 /**
  * Sorts a failure of the model call into retryable and not, at the activity boundary, so Temporal's
  * retry policy does the right thing: bad requests fail at once, overload and network faults retry
- * (after `retry-after` when the API names one).
+ * (after `retry-after` when the API names one). Whatever it returns is scrubbed of `apiKey`: an
+ * error body may echo the key, and the failure goes into the workflow history, events and logs.
  */
-export function toModelFailure(err: unknown): unknown {
+export function toModelFailure(err: unknown, apiKey?: string): unknown {
+  return redactError(classify(err), apiKey);
+}
+
+function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof StreamStalledError) {
     return ApplicationFailure.create({ type: ModelErrorType.stalled, message: err.message, nonRetryable: false });

@@ -15,6 +15,8 @@ import { StreamWatchdog } from './stream-watchdog';
 export interface ModelActivityDeps {
   temporal: Client;
   anthropic: Anthropic;
+  /** The key the client sends: scrubbed from every failure this activity reports. */
+  anthropicApiKey: string | undefined;
   tools: ToolRegistry;
   prices: PriceTable;
   streamIdleTimeoutMs: number;
@@ -102,7 +104,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         streamEndedAt: new Date().toISOString(),
       };
     } catch (err) {
-      const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err);
+      const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err, deps.anthropicApiKey);
       if (ctx.cancellationSignal.aborted) {
         sender.abandon();
         // Reported as a cancellation (not a failure) so the workflow knows the stream stopped because it asked.
