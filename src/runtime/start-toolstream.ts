@@ -4,6 +4,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import { defaultGenerationOptions } from '../shared/generation';
+import { answerClientErrorsWithJson } from '../server/client-error-handler';
 import { createApp } from '../server/create-app';
 import { GenerationCommands } from '../server/generation-commands';
 import { GenerationService } from '../server/generation-service';
@@ -91,5 +92,6 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
     server.once('error', reject);
+    answerClientErrorsWithJson(server);
   });
 }
