@@ -69,10 +69,15 @@ function wireErrorMessage(err: InstanceType<typeof Anthropic.APIError>): string 
   return typeof error?.message === 'string' ? error.message : err.message;
 }
 
+/**
+ * The server's wait in ms, when it names a positive one. `retry-after: 0` means "now", but a zero
+ * nextRetryDelay makes Temporal give up on the activity instead of retrying it, so zero and
+ * negative values fall back to the retry policy's own backoff.
+ */
 function retryAfter(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
-  const seconds = headers?.get('retry-after');
-  if (seconds && Number.isFinite(Number(seconds))) return Number(seconds) * 1000;
+  const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const seconds = Number(headers?.get('retry-after') ?? Number.NaN);
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
   return undefined;
 }
