@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RequestContentBlock, Scenario } from '../../src/fake-anthropic';
 import { eventFor, eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
+import { bundleWorkflows, captureRuntimeLogs, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
 const unique = randomBytes(8).toString('hex');
@@ -37,6 +37,8 @@ const scenarios: Record<string, Scenario> = {
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let harness: Harness;
+// The refused tool calls are logged as failed activities; expected here, so kept off stderr.
+const runtimeLogs = captureRuntimeLogs({ quiet: true });
 
 beforeAll(async () => {
   env = await createTemporalEnv();
@@ -48,6 +50,7 @@ afterAll(async () => {
   await harness?.close();
   await env?.teardown();
   fs.rmSync(absoluteTarget, { force: true });
+  runtimeLogs.stop();
 });
 
 test('writes out of the workspace come back to the model as is_error results, once, and nothing lands outside', async () => {

@@ -117,7 +117,8 @@ const bodyArb: fc.Arbitrary<BodySpec> = fc.oneof(
           model: fc.oneof(fc.string({ maxLength: 300 }), fc.integer()),
           maxIterations: fc.oneof(fc.integer({ min: -3, max: 2000 }), fc.double(), fc.string()),
           system: fc.oneof(fc.string(), fc.array(fc.string())),
-          text: fc.string(),
+          text: fc.oneof(fc.string(), fc.integer()),
+          reason: fc.oneof(fc.string({ maxLength: 1200 }), fc.constant(null)),
           extra: fc.jsonValue({ maxDepth: 2 }),
         },
         { requiredKeys: [] },
@@ -164,19 +165,29 @@ const bodyArb: fc.Arbitrary<BodySpec> = fc.oneof(
 );
 
 function requestArb(realId: string): fc.Arbitrary<FuzzRequest> {
-  return fc
-    .record({
-      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
-      path: pathArb(realId),
-      query: queryArb,
-      body: bodyArb,
-    })
-    .map(({ method, path, query, body }) => ({
-      method,
-      path: path + query,
-      headers: { ...body.headers, ...(body.body ? { 'content-length': String(body.body.length) } : {}) },
-      body: body.body,
-    }));
+  const anything = fc.record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+    path: pathArb(realId),
+    query: queryArb,
+    body: bodyArb,
+  });
+  // Well-formed commands on the real generation, so they reach the workflow: continue it, cancel it, resume it...
+  const command = fc.record({
+    method: fc.constant('POST'),
+    path: fc.constantFrom('messages', 'cancel', 'resume', 'tools/toolu_none/retry', 'tools/toolu_none/skip').map((action) => `/v1/generations/${realId}/${action}`),
+    query: fc.constant(''),
+    body: fc.oneof(
+      fc.string({ minLength: 1, maxLength: 40 }).map((text) => json({ text: `x${text}` })),
+      fc.constant(json({ reason: 'fuzz' })),
+      fc.constant<BodySpec>({ headers: {} }),
+    ),
+  });
+  return fc.oneof({ weight: 9, arbitrary: anything }, { weight: 1, arbitrary: command }).map(({ method, path, query, body }) => ({
+    method,
+    path: path + query,
+    headers: { ...body.headers, ...(body.body ? { 'content-length': String(body.body.length) } : {}) },
+    body: body.body,
+  }));
 }
 
 let env: TestWorkflowEnvironment;
@@ -216,10 +227,11 @@ test('whatever a client sends, the API answers below 500, errors as JSON with a 
 
   const health = await send(harness.toolstream.url, { method: 'GET', path: '/healthz', headers: {} });
   expect(health.status).toBe(200);
-  // The fuzzer reached past validation: successes, not-found ids and validation errors all occurred.
+  // The fuzzer reached past validation: reads, not-found ids, validation errors, and commands the workflow judged.
   expect(statuses.get(200)).toBeGreaterThan(0);
   expect(statuses.get(404)).toBeGreaterThan(0);
   expect(statuses.get(400)).toBeGreaterThan(0);
+  expect((statuses.get(202) ?? 0) + (statuses.get(409) ?? 0)).toBeGreaterThan(0);
 }, 120_000);
 
 describe('requests Node cannot parse still get JSON errors', () => {
