@@ -46,6 +46,7 @@ let connection: Connection;
 let fake: FakeAnthropicServer;
 let api: RunningApi;
 let worker: ManagedProcess | undefined;
+let activePoller: CursorPoller | undefined;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-restart-'));
@@ -73,6 +74,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  activePoller?.stop(); // a test that failed early must not leave it polling
   await worker?.kill('SIGTERM');
   await api?.close();
   await fake?.close();
@@ -87,7 +89,7 @@ const completed = (events: GenerationEvent[], toolUseId: string): boolean =>
 test('the Temporal dev server killed mid-generation and started again on its SQLite file: the generation completes, every tool runs once, the poller loses nothing', async () => {
   const client = new ApiClient(api.url);
   const id = await client.create(promptFor('restart'));
-  const poller = new CursorPoller(api.url, id);
+  const poller = (activePoller = new CursorPoller(api.url, id));
 
   await waitFor('count a to complete', () => completed(poller.events, 'toolu_0_count_a'));
   await devServer?.kill('SIGKILL');

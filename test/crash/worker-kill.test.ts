@@ -57,6 +57,7 @@ let api: RunningApi;
 let workspaceDir: string;
 let workerEnv: WorkerProcessEnv;
 let workers: ManagedProcess[] = [];
+let activePoller: CursorPoller | undefined;
 
 beforeAll(async () => {
   env = await createTemporalEnv();
@@ -86,6 +87,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  activePoller?.stop(); // a test that failed early must not leave it polling
   for (const worker of workers) await worker.kill('SIGKILL');
   workers = [];
 });
@@ -124,7 +126,7 @@ async function killWorkerDuring(scenario: string, killWhen: (events: GenerationE
   await startWorker();
   const client = new ApiClient(api.url);
   const id = await client.create(promptFor(scenario));
-  const poller = new CursorPoller(api.url, id);
+  const poller = (activePoller = new CursorPoller(api.url, id));
 
   await killWhen(poller.events);
   const firstStream = fake.responses.find((response) => response.scenario === scenario && response.turn === 0);
