@@ -6,6 +6,7 @@ import { runInProcessLoop } from '../baselines/in-process-loop';
 import type { BenchContext, BenchResults, LatencySummary } from '../lib/results';
 import { startStack, type BenchStack, type BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
+import { describeCpu, measureCpu } from './cpu-usage';
 import { dispatchSegments, DispatchSegment } from './dispatch-breakdown';
 import { eventsOfType, GenerationClient, promptFor } from './generation-client';
 import { SignalRecorder } from './signal-recorder';
@@ -61,6 +62,8 @@ export async function measureDispatchLatency(temporal: BenchTemporal, ctx: Bench
   const samples: Record<string, number[]> = {};
 
   const dispatchBreakdownMs: Record<string, Record<string, LatencySummary>> = {};
+  /** CPU per level: the worker, API, fake model and clients share this process; the dev server is another. */
+  const load: Record<string, string> = {};
 
   const signals = new SignalRecorder();
   const scenarios = { dispatch: scenario, [warmupScenarioName]: warmupScenario };
@@ -69,7 +72,9 @@ export async function measureDispatchLatency(temporal: BenchTemporal, ctx: Bench
     await warmUp(stack, temporal);
     for (const [level, perLane] of Object.entries(plan.ours)) {
       const concurrency = Number(level);
+      const cpu = measureCpu();
       const run = await runOurs({ stack, temporal, signals, concurrency, perLane, gapSeconds: plan.gapSeconds, breakdownOf: plan.breakdownGenerations });
+      load[`ours@${level}`] = describeCpu(cpu());
       dispatchLatencyMs[level] = summarize(run.latencies);
       samples[`dispatch.${level}`] = run.latencies;
       dispatchBreakdownMs[level] = Object.fromEntries(Object.entries(run.segments).map(([segment, values]) => [segment, summarize(values)]));
@@ -83,7 +88,9 @@ export async function measureDispatchLatency(temporal: BenchTemporal, ctx: Bench
   try {
     await runInProcessLoop({ baseUrl: fake.url, prompt: promptFor(warmupScenarioName) });
     for (const [level, perLane] of Object.entries(plan.inProcess)) {
+      const cpu = measureCpu();
       const latencies = await runInProcess(fake.url, Number(level), perLane, plan.gapSeconds);
+      load[`inProcess@${level}`] = describeCpu(cpu());
       inProcessDispatchLatencyMs[level] = summarize(latencies);
       samples[`inProcessDispatch.${level}`] = latencies;
       ctx.log(`in-process dispatch latency, ${level} concurrent: ${JSON.stringify(inProcessDispatchLatencyMs[level])}`);
@@ -106,6 +113,7 @@ export async function measureDispatchLatency(temporal: BenchTemporal, ctx: Bench
         generationsPerLane: Object.entries(plan.ours).map(([level, n]) => `${level}: ${n}`).join(', '),
         inProcessGenerationsPerLane: Object.entries(plan.inProcess).map(([level, n]) => `${level}: ${n}`).join(', '),
       },
+      dispatchLoad: load,
     },
   };
 }

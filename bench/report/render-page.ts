@@ -76,7 +76,7 @@ function details(results: Partial<BenchResults>): string[] {
       const floor = results.inProcessDispatchLatencyMs?.[level];
       lines.push(`| ${level} | ${latency(results.dispatchLatencyMs[level])} | ${floor ? latency(floor) : '—'} |`);
     }
-    lines.push('', ...settingsLine(results, 'dispatchLatency'), ...breakdown(results));
+    lines.push('', ...settingsLine(results, 'dispatchLatency'), ...breakdown(results), ...loadLines(results.settings?.dispatchLoad));
   }
   const ref = results.reference;
   if (ref) {
@@ -122,6 +122,11 @@ function breakdown(results: Partial<BenchResults>): string[] {
       '*workflow task run* → the task completed with `runTool` scheduled; *activity start* → the tool\'s code runs (eager dispatch).',
     '',
   ];
+}
+
+function loadLines(load: Record<string, string | number | boolean> | undefined): string[] {
+  if (!load) return [];
+  return ['CPU while each level ran:', '', ...Object.entries(load).map(([level, usage]) => `- ${level}: ${String(usage)}`), ''];
 }
 
 function settingsLine(results: Partial<BenchResults>, key: string): string[] {
