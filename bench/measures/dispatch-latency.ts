@@ -31,7 +31,7 @@ interface Plan {
 
 const plans: Record<'quick' | 'full', Plan> = {
   quick: { gapSeconds: 0.3, ours: { 1: 2, 10: 1, 50: 1 }, inProcess: { 1: 2 }, breakdownGenerations: 10 },
-  full: { gapSeconds: 0.5, ours: { 1: 12, 10: 4, 50: 3 }, inProcess: { 1: 12, 10: 2, 50: 2 }, breakdownGenerations: 20 },
+  full: { gapSeconds: 0.5, ours: { 1: 12, 10: 4, 50: 3 }, inProcess: { 1: 4, 10: 1, 50: 1 }, breakdownGenerations: 20 },
 };
 
 /** Each generation: tool calls spread over its stream, then a short answer once their results are in. */

@@ -4,6 +4,7 @@ import { isFinished } from '../../src/shared/state';
 import type { BenchContext, BenchResults } from '../lib/results';
 import { startStack, type BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
+import { describeCpu, measureCpu } from './cpu-usage';
 import { GenerationClient, promptFor } from './generation-client';
 import { textFor } from './scripted-stream';
 import { SignalRecorder } from './signal-recorder';
@@ -31,6 +32,7 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
     await warmUp(stack, temporal);
     const client = new GenerationClient(stack.url);
 
+    const cpu = measureCpu();
     const { id } = await client.create(promptFor('delivery'));
     const latencies: number[] = [];
     const fromSent: number[] = [];
@@ -52,6 +54,7 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
       else if (isFinished(page.status)) break;
     }
     if (latencies.length < streamSeconds * (500 / batchMs)) throw new Error(`event delivery: only ${latencies.length} text batches for a ${streamSeconds} s stream`);
+    const usage = describeCpu(cpu());
     if (fromSent.length < latencies.length * 0.9) throw new Error(`event delivery: only ${fromSent.length} of ${latencies.length} batches matched a recorded signal`);
     const summary = summarize(latencies);
     const fromBatchSent = summarize(fromSent);
@@ -59,7 +62,7 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
     return {
       eventDeliveryMs: { ...summary, batchMs, pollMs, fromBatchSent },
       samples: { eventDelivery: latencies, eventDeliveryFromSent: fromSent },
-      settings: { eventDelivery: { streamSeconds, tokensPerSecond, batchMs, pollMs } },
+      settings: { eventDelivery: { streamSeconds, tokensPerSecond, batchMs, pollMs, cpu: usage } },
     };
   } finally {
     await stack.close();

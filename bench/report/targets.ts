@@ -151,7 +151,8 @@ export function latency(s: LatencySummary): string {
 }
 
 function ms(value: number): string {
-  return `${value} ms`;
+  // Summaries keep 0.1 ms; the in-process floor lies below that.
+  return value === 0 ? '< 0.1 ms' : `${value} ms`;
 }
 
 function seconds(valueMs: number): string {
