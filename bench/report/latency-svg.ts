@@ -25,7 +25,8 @@ export function cdfSvg(title: string, series: readonly Series[], markers: readon
   const all = series.flatMap((s) => s.values);
   const maxMs = Math.max(10, ...all, ...markers.map((m) => m.atMs));
   const minDecade = Math.floor(Math.log10(Math.max(floor, Math.min(...all.filter((v) => v > 0), 1))));
-  const maxDecade = Math.ceil(Math.log10(maxMs));
+  // The axis ends a little past the largest value, not at the next power of ten.
+  const maxDecade = Math.log10(maxMs * 1.3);
   const legendRows = Math.ceil(series.length / 2);
   const svgHeight = height - 30 + legendRows * 16;
   const plotW = width - margin.left - margin.right;
@@ -34,10 +35,10 @@ export function cdfSvg(title: string, series: readonly Series[], markers: readon
   const y = (fraction: number): number => margin.top + (1 - fraction) * plotH;
   const body: string[] = [text(10, 22, title, { 'font-size': 14, 'font-weight': 'bold' })];
 
-  for (let decade = minDecade; decade <= maxDecade; decade++) {
+  for (let decade = minDecade; decade <= Math.ceil(maxDecade); decade++) {
     for (const m of [1, 2, 5]) {
       const value = m * 10 ** decade;
-      if (value > 10 ** maxDecade) continue;
+      if (value > maxMs * 1.3) continue;
       body.push(line(x(value), margin.top, x(value), margin.top + plotH, { stroke: palette.grid }));
       body.push(text(x(value), margin.top + plotH + 16, `${formatMs(value)}`, { 'text-anchor': 'middle', 'font-size': 10 }));
     }
@@ -66,10 +67,15 @@ export function cdfSvg(title: string, series: readonly Series[], markers: readon
     const ly = height - 36 + Math.floor(i / 2) * 16;
     body.push(
       line(lx, ly - 4, lx + 18, ly - 4, { stroke: color, 'stroke-width': 2, ...(s.dashed ? { 'stroke-dasharray': '6 3' } : {}) }),
-      text(lx + 24, ly, `${s.label}: p50 ${fmt(percentile(sorted, 50))}, p99 ${fmt(percentile(sorted, 99))} ms (n=${sorted.length})`, { 'font-size': 11 }),
+      text(lx + 24, ly, `${s.label}: p50 ${small(percentile(sorted, 50))}, p99 ${small(percentile(sorted, 99))} ms (n=${sorted.length})`, { 'font-size': 11 }),
     );
   });
   return svgDocument(width, svgHeight, body);
+}
+
+/** Samples are kept to 0.01 ms, so 0 means below that. */
+function small(value: number): string {
+  return value === 0 ? '< 0.01' : value < 1 ? String(value) : fmt(value);
 }
 
 function formatMs(value: number): string {

@@ -3,7 +3,7 @@ import { fmt, line, niceTicks, palette, rect, svgDocument, text } from './svg';
 
 const width = 960;
 const left = 170;
-const right = 30;
+const right = 70;
 const rowHeight = 14;
 const rowGap = 4;
 const panelGap = 34;
