@@ -9,6 +9,7 @@ import { findTemporalCli } from '../src/temporal/temporal-cli';
 import type { BenchContext, BenchResults, MeasureOutcome } from './lib/results';
 import { startTemporal } from './lib/stack';
 import { measures } from './measures';
+import { extraStackEnv } from './measures/stack-env';
 import { writeReport } from './report/write-report';
 
 const root = path.resolve(__dirname, '..');
@@ -57,7 +58,14 @@ async function main(): Promise<number> {
   const started = Date.now();
   const ctx: BenchContext = { quick: values.quick, log };
   const outcomes: MeasureOutcome[] = [];
-  let results: Partial<BenchResults> = { quick: values.quick, startedAt: new Date(started).toISOString(), machine: machine(), measures: outcomes };
+  const extraEnv = extraStackEnv();
+  let results: Partial<BenchResults> = {
+    quick: values.quick,
+    startedAt: new Date(started).toISOString(),
+    machine: machine(),
+    measures: outcomes,
+    ...(Object.keys(extraEnv).length > 0 ? { settings: { stackEnv: extraEnv } } : {}),
+  };
   log(`${values.quick ? 'quick' : 'full'} run: ${selected.map((m) => m.name).join(', ')}`);
 
   const temporal = await startTemporal();

@@ -6,10 +6,12 @@ import { runInProcessLoop } from '../baselines/in-process-loop';
 import type { BenchContext, BenchResults, LatencySummary } from '../lib/results';
 import { startStack, type BenchStack, type BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
+import { awaitGeneration } from './await-generation';
 import { describeCpu, measureCpu } from './cpu-usage';
 import { dispatchSegments, DispatchSegment } from './dispatch-breakdown';
 import { eventsOfType, GenerationClient, promptFor } from './generation-client';
 import { SignalRecorder } from './signal-recorder';
+import { stackEnv } from './stack-env';
 import { warmUp, warmupScenario, warmupScenarioName } from './warmup';
 import { textFor } from './scripted-stream';
 
@@ -67,7 +69,7 @@ export async function measureDispatchLatency(temporal: BenchTemporal, ctx: Bench
 
   const signals = new SignalRecorder();
   const scenarios = { dispatch: scenario, [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, {}, { client: signals.client(temporal) });
+  const stack = await startStack(temporal, scenarios, stackEnv(), { client: signals.client(temporal) });
   try {
     await warmUp(stack, temporal);
     for (const [level, perLane] of Object.entries(plan.ours)) {
@@ -139,10 +141,9 @@ async function runOurs(run: OursRun): Promise<{ latencies: number[]; segments: R
       await sleep((lane * run.gapSeconds * 1000) / run.concurrency);
       for (let i = 0; i < run.perLane; i++) {
         const { id } = await client.create(promptFor('dispatch'));
-        // Temporal's long poll for the result: no HTTP polling loads the machine while latency is measured.
+        await awaitGeneration(run.temporal, id);
         const workflowId = workflowIdFor(id);
         const handle = run.temporal.env.client.workflow.getHandle(workflowId);
-        await handle.result();
         const events = await client.allEvents(id);
         latencies.push(...dispatchLatencies(id, events));
         if (brokenDown++ < run.breakdownOf) {

@@ -8,6 +8,7 @@ import { describeCpu, measureCpu } from './cpu-usage';
 import { GenerationClient, promptFor } from './generation-client';
 import { textFor } from './scripted-stream';
 import { SignalRecorder } from './signal-recorder';
+import { stackEnv } from './stack-env';
 import { warmUp, warmupScenario, warmupScenarioName } from './warmup';
 
 const batchMs = 100;
@@ -27,7 +28,7 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
   const scenario = [{ steps: textFor(streamSeconds, tokensPerSecond), tokensPerSecond, stopReason: 'end_turn' as const }];
   const signals = new SignalRecorder();
   const scenarios = { delivery: scenario, [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, { TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }, { client: signals.client(temporal) });
+  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }), { client: signals.client(temporal) });
   try {
     await warmUp(stack, temporal);
     const client = new GenerationClient(stack.url);
@@ -37,7 +38,9 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
     const latencies: number[] = [];
     const fromSent: number[] = [];
     let cursor = 0;
+    const deadline = Date.now() + streamSeconds * 1000 + 60_000;
     for (let nextPollAt = Date.now(); ; ) {
+      if (Date.now() > deadline) throw new Error(`event delivery: generation ${id} still running long after its ${streamSeconds} s stream`);
       await sleep(Math.max(0, nextPollAt - Date.now()));
       nextPollAt = Date.now() + pollMs;
       const { page, receivedAt } = await client.events(id, cursor);
@@ -53,7 +56,7 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
       if (cursor < page.lastSeq) nextPollAt = Date.now();
       else if (isFinished(page.status)) break;
     }
-    if (latencies.length < streamSeconds * (500 / batchMs)) throw new Error(`event delivery: only ${latencies.length} text batches for a ${streamSeconds} s stream`);
+    if (latencies.length < streamSeconds) throw new Error(`event delivery: only ${latencies.length} text batches for a ${streamSeconds} s stream`);
     const usage = describeCpu(cpu());
     if (fromSent.length < latencies.length * 0.9) throw new Error(`event delivery: only ${fromSent.length} of ${latencies.length} batches matched a recorded signal`);
     const summary = summarize(latencies);

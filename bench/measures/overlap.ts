@@ -1,10 +1,11 @@
 import { startFakeAnthropic, type FakeAnthropicServer, type RecordedResponse } from '../../src/fake-anthropic';
 import type { GenerationEvent } from '../../src/shared/events';
-import { workflowIdFor } from '../../src/shared/generation';
 import { runInProcessLoop } from '../baselines/in-process-loop';
 import type { BenchContext, BenchResults, ReferenceTimeline } from '../lib/results';
 import { startStack, type BenchTemporal } from '../lib/stack';
+import { awaitGeneration } from './await-generation';
 import { eventsOfType, GenerationClient, promptFor } from './generation-client';
+import { stackEnv } from './stack-env';
 import { warmUp, warmupScenario, warmupScenarioName } from './warmup';
 import { idealWallMs, referenceScenario, referenceStreamSeconds, referenceTools } from './reference-scenario';
 
@@ -61,12 +62,12 @@ export async function measureOverlap(temporal: BenchTemporal, ctx: BenchContext)
 
 async function runDurable(temporal: BenchTemporal, scale: number, dispatch: 'incremental' | 'after-stream'): Promise<ModeRun> {
   const scenarios = { reference: referenceScenario(scale), [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, { TOOLSTREAM_TOOL_DISPATCH: dispatch });
+  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TOOL_DISPATCH: dispatch }));
   try {
     await warmUp(stack, temporal);
     const client = new GenerationClient(stack.url);
     const { id, requestedAt } = await client.create(promptFor('reference'));
-    await temporal.env.client.workflow.getHandle(workflowIdFor(id)).result();
+    await awaitGeneration(temporal, id);
     const events = await client.allEvents(id);
     const [first, final] = referenceResponses(stack.fake);
     const completed = eventsOfType(events, 'generation.completed')[0];

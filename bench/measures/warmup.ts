@@ -1,6 +1,6 @@
 import type { Scenario } from '../../src/fake-anthropic';
-import { workflowIdFor } from '../../src/shared/generation';
 import type { BenchStack, BenchTemporal } from '../lib/stack';
+import { awaitGeneration } from './await-generation';
 import { GenerationClient, promptFor } from './generation-client';
 
 export const warmupScenarioName = 'warmup';
@@ -19,5 +19,5 @@ export const warmupScenario: Scenario = [
 export async function warmUp(stack: BenchStack, temporal: BenchTemporal): Promise<void> {
   const client = new GenerationClient(stack.url);
   const { id } = await client.create(promptFor(warmupScenarioName));
-  await temporal.env.client.workflow.getHandle(workflowIdFor(id)).result();
+  await awaitGeneration(temporal, id);
 }

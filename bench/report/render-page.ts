@@ -18,6 +18,7 @@ export function renderPage(results: Partial<BenchResults>, pictures: PagePicture
     '',
     runLine(results),
     '',
+    ...stackEnvLine(results),
     '## Results',
     '',
     '| measure | target | result | baselines | verdict |',
@@ -50,6 +51,13 @@ function runLine(results: Partial<BenchResults>): string {
   const load = machine?.loadAverage ? ` Load average (1 min) at start: ${machine.loadAverage[0]}, at end: ${machine.loadAverage[1] ?? '?'}.` : '';
   const took = results.durationMs === undefined ? '' : `, took ${(results.durationMs / 1000).toFixed(0)} s`;
   return `${results.quick ? 'Quick' : 'Full'} run of ${results.startedAt ?? '?'}${took}, on ${where}. Everything (dev server, worker, HTTP API, fake model, clients) ran on this one machine.${load}`;
+}
+
+/** A tuning experiment's settings must be on the page, or its numbers read as the defaults'. */
+function stackEnvLine(results: Partial<BenchResults>): string[] {
+  const env = results.settings?.stackEnv;
+  if (!env || Object.keys(env).length === 0) return [];
+  return [`**Not the defaults**: every stack ran with BENCH_STACK_ENV ${Object.entries(env).map(([name, value]) => `\`${name}=${String(value)}\``).join(', ')}.`, ''];
 }
 
 function verdictSummary(rows: ReturnType<typeof resultRows>): string[] {
