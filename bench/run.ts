@@ -130,7 +130,7 @@ function compactSamples(samples: Record<string, number[]>): Record<string, numbe
 function machine(): BenchResults['machine'] {
   let temporalCli = 'unknown';
   try {
-    temporalCli = execFileSync(findTemporalCli(), ['--version'], { encoding: 'utf8' }).trim();
+    temporalCli = execFileSync(findTemporalCli(), ['--version'], { encoding: 'utf8' }).trim().replace(/^temporal version /, '');
   } catch {
     // Reported as unknown; startTemporal fails loudly right after if the CLI is really unusable.
   }
