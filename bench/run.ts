@@ -27,7 +27,7 @@ function outputsFor(out: string | undefined): Outputs {
     return { json: path.join(root, 'bench/results/latest.json'), page: path.join(root, 'docs/PERFORMANCE.md'), pictures: path.join(root, 'docs/perf') };
   }
   // `--out tmp`: a fresh OS temp dir, so the CI smoke run leaves nothing in the checkout.
-  const dir = out === 'tmp' ? fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-bench-')) : path.resolve(out);
+  const dir = out === 'tmp' ? fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-bench-out-')) : path.resolve(out);
   return { json: path.join(dir, 'latest.json'), page: path.join(dir, 'PERFORMANCE.md'), pictures: path.join(dir, 'perf') };
 }
 
