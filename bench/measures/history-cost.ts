@@ -1,0 +1,226 @@
+import http from 'node:http';
+import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
+import { workflowIdFor } from '../../src/shared/generation';
+import { startWorkflowStreamsBaseline, type WorkflowStreamsBaseline } from '../baselines/workflow-streams/baseline';
+import { pollGeneration } from '../lib/fanout-clients';
+import type { BenchContext, BenchResults, HistoryComparison } from '../lib/results';
+import { startStack, type BenchStack, type BenchTemporal } from '../lib/stack';
+import { summarize } from '../lib/stats';
+
+const batchMs = 100;
+const pollMs = 100;
+const subscribers = 10;
+/** A typical streaming rate for Claude; events per generation scale with stream time, not tokens. */
+const tokensPerSecond = 50;
+
+interface Plan {
+  /** Output tokens of text in each scenario (tool input JSON adds a little). */
+  textTokens: number;
+  textOnly: boolean;
+  /** Also run (c) with a single subscriber: what it costs when a server fans one subscription out. */
+  oneSubscriber: boolean;
+}
+
+const fullPlan: Plan = { textTokens: 1_000, textOnly: true, oneSubscriber: true };
+const quickPlan: Plan = { textTokens: 300, textOnly: true, oneSubscriber: false };
+
+const Scenarios = { text: 'history-text', tools: 'history-tools' } as const;
+const toolsScenarioLabel = 'text with 3 tools (2 writes, 1 sleep 500 ms) then a closing turn';
+const textScenarioLabel = 'text only, one turn';
+
+export interface HistoryCount {
+  events: number;
+  bytes: number;
+  runs: number;
+  byType: Record<string, number>;
+}
+
+/**
+ * History events per generation, ours against `@temporalio/workflow-streams` (baseline c) on the same
+ * scenario at the same batch interval, each read by 10 clients: ours by 10 HTTP pollers of the API
+ * (queries: no history), (c) by 10 subscribers long-polling with updates, as that library intends.
+ */
+export async function measureHistoryCost(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
+  const plan = ctx.quick ? quickPlan : fullPlan;
+  const scenarios = historyScenarios(plan.textTokens);
+  const client = temporal.env.client;
+
+  const ours: Partial<Record<keyof typeof Scenarios, OursRun>> = {};
+  const stack = await startStack(temporal, scenarios, { TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) });
+  const model = stack.config.model;
+  try {
+    ours.tools = await runOurs(stack, client, Scenarios.tools);
+    ctx.log(`history-cost: toolstream, tools: ${ours.tools.history.events} events, ${ours.tools.outputTokens} output tokens`);
+    if (plan.textOnly) {
+      ours.text = await runOurs(stack, client, Scenarios.text);
+      ctx.log(`history-cost: toolstream, text only: ${ours.text.history.events} events, ${ours.text.outputTokens} output tokens`);
+    }
+  } finally {
+    await stack.close();
+  }
+
+  const theirs: Partial<Record<keyof typeof Scenarios, TheirRun>> = {};
+  let oneSubscriber: TheirRun | undefined;
+  const baseline = await startWorkflowStreamsBaseline(temporal, scenarios);
+  try {
+    theirs.tools = await runTheirs(baseline, client, Scenarios.tools, model, subscribers);
+    ctx.log(`history-cost: workflow-streams, tools: ${theirs.tools.history.events} events, ${theirs.tools.outputTokens} output tokens`);
+    if (plan.textOnly) {
+      theirs.text = await runTheirs(baseline, client, Scenarios.text, model, subscribers);
+      ctx.log(`history-cost: workflow-streams, text only: ${theirs.text.history.events} events, ${theirs.text.outputTokens} output tokens`);
+    }
+    if (plan.oneSubscriber) {
+      oneSubscriber = await runTheirs(baseline, client, Scenarios.tools, model, 1);
+      ctx.log(`history-cost: workflow-streams, tools, 1 subscriber: ${oneSubscriber.history.events} events`);
+    }
+  } finally {
+    await baseline.close();
+  }
+
+  const oursTools = ours.tools as OursRun;
+  const theirsTools = theirs.tools as TheirRun;
+  const tools = compare(toolsScenarioLabel, oursTools, theirsTools);
+  const textOnly = ours.text && theirs.text ? compare(textScenarioLabel, ours.text, theirs.text) : undefined;
+  return {
+    historyEvents: {
+      toolstream: tools.toolstream,
+      workflowStreams: tools.workflowStreams,
+      outputTokens: tools.outputTokens,
+      batchMs,
+      subscribers,
+      toolstreamPer1kTokens: tools.toolstreamPer1kTokens,
+      workflowStreamsPer1kTokens: tools.workflowStreamsPer1kTokens,
+      scenario: tools.scenario,
+      tokensPerSecond,
+      toolstreamBytes: oursTools.history.bytes,
+      workflowStreamsBytes: theirsTools.history.bytes,
+      byType: { toolstream: oursTools.history.byType, workflowStreams: theirsTools.history.byType },
+      ...(textOnly ? { textOnly } : {}),
+      ...(oneSubscriber ? { workflowStreamsOneSubscriber: oneSubscriber.history.events } : {}),
+      deliveryMs: {
+        toolstream: summarize([...(ours.tools?.deliveryMs ?? []), ...(ours.text?.deliveryMs ?? [])]),
+        workflowStreams: summarize([...(theirs.tools?.deliveryMs ?? []), ...(theirs.text?.deliveryMs ?? [])]),
+      },
+    },
+  };
+}
+
+function compare(scenario: string, ours: { history: HistoryCount; outputTokens: number }, theirs: { history: HistoryCount; outputTokens: number }): HistoryComparison {
+  const per1k = (events: number, tokens: number): number => Math.round((events / tokens) * 1000 * 10) / 10;
+  return {
+    scenario,
+    toolstream: ours.history.events,
+    workflowStreams: theirs.history.events,
+    outputTokens: ours.outputTokens,
+    toolstreamPer1kTokens: per1k(ours.history.events, ours.outputTokens),
+    workflowStreamsPer1kTokens: per1k(theirs.history.events, theirs.outputTokens),
+  };
+}
+
+/** Text of about `tokens` tokens (the fake counts 4 characters a token). */
+function filler(tokens: number, topic: string): string {
+  const sentence = `Streaming ${topic} while the tools run in the background. `;
+  return sentence.repeat(Math.ceil((tokens * 4) / sentence.length)).slice(0, tokens * 4);
+}
+
+export function historyScenarios(textTokens: number): Record<string, Scenario> {
+  const part = (share: number): number => Math.round(textTokens * share);
+  const toolTurn: ScriptedTurn = {
+    steps: [
+      { type: 'text', text: filler(part(0.25), 'the plan') },
+      { type: 'tool_use', name: 'write_file', input: { path: 'notes.md', content: 'First notes.\n' } },
+      { type: 'text', text: filler(part(0.25), 'the design') },
+      { type: 'tool_use', name: 'sleep', input: { ms: 500 } },
+      { type: 'text', text: filler(part(0.2), 'the code') },
+      { type: 'tool_use', name: 'write_file', input: { path: 'src/app.ts', content: 'export const app = 1;\n' } },
+      { type: 'text', text: filler(part(0.2), 'the tests') },
+    ],
+    tokensPerSecond,
+  };
+  return {
+    [Scenarios.tools]: [toolTurn, { steps: [{ type: 'text', text: filler(part(0.1), 'the summary') }], tokensPerSecond }],
+    [Scenarios.text]: [{ steps: [{ type: 'text', text: filler(textTokens, 'an answer') }], tokensPerSecond }],
+  };
+}
+
+function promptFor(scenario: string): string {
+  return `[[scenario:${scenario}]] Build something small.`;
+}
+
+interface OursRun {
+  history: HistoryCount;
+  outputTokens: number;
+  deliveryMs: number[];
+}
+
+async function runOurs(stack: BenchStack, client: Client, scenario: string): Promise<OursRun> {
+  const created = await fetch(`${stack.url}/v1/generations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ prompt: promptFor(scenario) }),
+  });
+  if (created.status !== 201) throw new Error(`history-cost: create failed: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  const agent = new http.Agent({ keepAlive: true });
+  const deliveryMs: number[] = [];
+  try {
+    const deadline = Date.now() + 300_000;
+    const pollers = await Promise.all(
+      Array.from({ length: subscribers }, () =>
+        pollGeneration({
+          url: stack.url,
+          id,
+          intervalMs: pollMs,
+          deadline,
+          startDelayMs: Math.random() * pollMs,
+          agent,
+          onTextDelta: (at, seenAt) => deliveryMs.push(seenAt - Date.parse(at)),
+        }),
+      ),
+    );
+    const errors = pollers.flatMap((p) => p.errorSamples);
+    if (errors.length > 0) throw new Error(`history-cost: our pollers failed: ${errors.join('; ')}`);
+  } finally {
+    agent.destroy();
+  }
+  const workflowId = workflowIdFor(id);
+  await client.workflow.getHandle(workflowId).result();
+  const state = (await (await fetch(`${stack.url}/v1/generations/${id}`)).json()) as { usage: { outputTokens: number } };
+  const firstRunId = (await client.workflow.getHandle(workflowId).describe()).raw.workflowExecutionInfo?.firstRunId;
+  if (!firstRunId) throw new Error(`history-cost: ${workflowId} has no first run id`);
+  return { history: await countHistory(client, workflowId, firstRunId), outputTokens: state.usage.outputTokens, deliveryMs };
+}
+
+interface TheirRun {
+  history: HistoryCount;
+  outputTokens: number;
+  deliveryMs: number[];
+}
+
+async function runTheirs(baseline: WorkflowStreamsBaseline, client: Client, scenario: string, model: string, subscriberCount: number): Promise<TheirRun> {
+  const run = await baseline.run(promptFor(scenario), { model, subscribers: subscriberCount, batchMs });
+  const items = new Set(run.itemsPerSubscriber);
+  if (items.size !== 1) throw new Error(`history-cost: workflow-streams subscribers read different item counts: ${run.itemsPerSubscriber.join(', ')}`);
+  return { history: await countHistory(client, run.workflowId, run.firstRunId), outputTokens: run.result.outputTokens, deliveryMs: run.deliveryMs };
+}
+
+/** Every run of a workflow id from `firstRunId` along its continue-as-new chain. */
+export async function countHistory(client: Client, workflowId: string, firstRunId: string): Promise<HistoryCount> {
+  const count: HistoryCount = { events: 0, bytes: 0, runs: 0, byType: {} };
+  let runId: string | undefined = firstRunId;
+  while (runId) {
+    const history: proto.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId, { followRuns: false }).fetchHistory();
+    const events: proto.api.history.v1.IHistoryEvent[] = history.events ?? [];
+    count.runs++;
+    count.events += events.length;
+    count.bytes += proto.api.history.v1.History.encode(history).finish().length;
+    for (const event of events) {
+      const name = (proto.api.enums.v1.EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, '');
+      count.byType[name] = (count.byType[name] ?? 0) + 1;
+    }
+    runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return count;
+}
