@@ -105,6 +105,15 @@ function getJson(agent: http.Agent, url: string): Promise<JsonResponse> {
   });
 }
 
+/**
+ * One kept-alive connection per poller, as separate clients would have. (A shared pool would park
+ * spare sockets until the server's keep-alive timeout closes them, and a poll that picks one just then
+ * fails with ECONNRESET: a quirk of the pool, not of the server.)
+ */
+export function clientAgent(): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: 1 });
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -143,7 +152,6 @@ export interface ChildStart {
  */
 async function childMain(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const lines = readline.createInterface({ input: process.stdin });
   process.stdout.write(JSON.stringify({ ready: true }) + '\n');
   const start = await new Promise<ChildStart>((resolve) => lines.once('line', (line) => resolve(JSON.parse(line) as ChildStart)));
@@ -158,12 +166,11 @@ async function childMain(): Promise<void> {
   };
   const results = await Promise.all(
     Array.from({ length: config.pollers }, () =>
-      pollGeneration({ url: config.url, id: start.id, intervalMs: config.intervalMs, deadline, startDelayMs: Math.random() * config.intervalMs, agent, onTextDelta }),
+      pollGeneration({ url: config.url, id: start.id, intervalMs: config.intervalMs, deadline, startDelayMs: Math.random() * config.intervalMs, agent: clientAgent(), onTextDelta }),
     ),
   );
   loop.disable();
   const cpu = process.cpuUsage(cpuBefore);
-  agent.destroy();
   const report: ChildReport = {
     pollers: config.pollers,
     polls: sum(results.map((r) => r.polls)),
@@ -177,7 +184,8 @@ async function childMain(): Promise<void> {
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
-  process.stdout.write(JSON.stringify(report) + '\n');
+  // Exit only once the (large) line is flushed: a pipe may take it in several writes.
+  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(report) + '\n', () => resolve()));
 }
 
 function sum(values: number[]): number {

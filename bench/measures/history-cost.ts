@@ -1,10 +1,9 @@
-import http from 'node:http';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { startWorkflowStreamsBaseline, type WorkflowStreamsBaseline } from '../baselines/workflow-streams/baseline';
-import { pollGeneration } from '../lib/fanout-clients';
+import { clientAgent, pollGeneration } from '../lib/fanout-clients';
 import type { BenchContext, BenchResults, HistoryComparison } from '../lib/results';
 import { startStack, type BenchStack, type BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
@@ -163,12 +162,12 @@ async function runOurs(stack: BenchStack, client: Client, scenario: string): Pro
   });
   if (created.status !== 201) throw new Error(`history-cost: create failed: ${created.status} ${await created.text()}`);
   const { id } = (await created.json()) as { id: string };
-  const agent = new http.Agent({ keepAlive: true });
+  const agents = Array.from({ length: subscribers }, () => clientAgent());
   const deliveryMs: number[] = [];
   try {
     const deadline = Date.now() + 300_000;
     const pollers = await Promise.all(
-      Array.from({ length: subscribers }, () =>
+      agents.map((agent) =>
         pollGeneration({
           url: stack.url,
           id,
@@ -183,7 +182,7 @@ async function runOurs(stack: BenchStack, client: Client, scenario: string): Pro
     const errors = pollers.flatMap((p) => p.errorSamples);
     if (errors.length > 0) throw new Error(`history-cost: our pollers failed: ${errors.join('; ')}`);
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
   const workflowId = workflowIdFor(id);
   await client.workflow.getHandle(workflowId).result();

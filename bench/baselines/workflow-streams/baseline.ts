@@ -96,9 +96,14 @@ export async function startWorkflowStreamsBaseline(temporal: BenchTemporal, scen
         args: [input],
       });
       const deliveryMs: number[] = [];
-      const itemsPerSubscriber = await Promise.all(
-        Array.from({ length: options.subscribers }, () => subscribeToEnd(client, handle.workflowId, deliveryMs)),
-      );
+      let itemsPerSubscriber: number[];
+      try {
+        itemsPerSubscriber = await Promise.all(Array.from({ length: options.subscribers }, () => subscribeToEnd(client, handle.workflowId, deliveryMs)));
+      } catch (err) {
+        // Ends the other subscribers too (they stop once the workflow is closed); e.g. Temporal's 2,000 updates per run.
+        await handle.terminate('bench: a workflow-streams subscriber failed').catch(() => undefined);
+        throw err;
+      }
       const result = await handle.result();
       return { workflowId: handle.workflowId, firstRunId: handle.firstExecutionRunId, result, itemsPerSubscriber, deliveryMs };
     },
