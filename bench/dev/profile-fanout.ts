@@ -121,7 +121,8 @@ async function main(): Promise<void> {
         console.log(
           `${variant.padEnd(5)} rep ${rep}: polls/s ${f.pollsPerSec} p50 ${f.p50Ms} p95 ${f.p95Ms} p99 ${f.p99Ms} err ${f.errors} | delivery p50 ${f.deliveryMs?.p50} p99 ${f.deliveryMs?.p99} | ` +
             `queries/s ${f.queriesPerSec} query p50 ${query.p50} p99 ${query.p99} | reader wait p50 ${reader.p50} p99 ${reader.p99} | ` +
-            `api cpu ${f.serverCpuPercent}% loop p99 ${f.serverLoopDelayP99Ms} client loop p99 ${f.clientLoopDelayP99Ms} temporal ${f.temporalCpuPercent}% OTHER ${f.otherCpuPercent}%`,
+            `api cpu ${f.serverCpuPercent}% loop p99 ${f.serverLoopDelayP99Ms} client loop p99 ${f.clientLoopDelayP99Ms} temporal ${f.temporalCpuPercent}% OTHER ${f.otherCpuPercent}% | ` +
+            `slow ${JSON.stringify(f.slowPolls)}`,
         );
       }
     }

@@ -20,6 +20,8 @@ export interface PollerOptions {
   /** Wait this long before the first poll, so many pollers do not all fire in the same millisecond. */
   startDelayMs?: number;
   agent: http.Agent;
+  /** Polls slower than this are listed in `slowPolls`; default 100 ms. */
+  slowMs?: number;
   /** Called with every text.delta's `at` and when this poller saw it. */
   onTextDelta?: (at: string, seenAt: number) => void;
 }
@@ -30,12 +32,15 @@ export interface PollerResult {
   errorSamples: string[];
   /** Every poll's round trip, request written → body parsed, in ms. */
   latenciesMs: number[];
+  /** Polls slower than `slowMs`: when each started (epoch ms) and how long it took, to see where a tail comes from. */
+  slowPolls: { at: number; ms: number }[];
   eventsSeen: number;
   finished: boolean;
 }
 
 export async function pollGeneration(options: PollerOptions): Promise<PollerResult> {
-  const result: PollerResult = { polls: 0, errors: 0, errorSamples: [], latenciesMs: [], eventsSeen: 0, finished: false };
+  const result: PollerResult = { polls: 0, errors: 0, errorSamples: [], latenciesMs: [], slowPolls: [], eventsSeen: 0, finished: false };
+  const slowMs = options.slowMs ?? 100;
   const fail = (message: string): void => {
     result.errors++;
     if (result.errorSamples.length < 5) result.errorSamples.push(message);
@@ -44,11 +49,14 @@ export async function pollGeneration(options: PollerOptions): Promise<PollerResu
   let cursor = 0;
   while (Date.now() < options.deadline) {
     const started = performance.now();
+    const startedAt = Date.now();
     let page: EventPage;
     try {
       const res = await getJson(options.agent, `${options.url}/v1/generations/${options.id}/events?after=${cursor}`);
+      const ms = Math.round((performance.now() - started) * 10) / 10;
       result.polls++;
-      result.latenciesMs.push(Math.round((performance.now() - started) * 10) / 10);
+      result.latenciesMs.push(ms);
+      if (ms > slowMs) result.slowPolls.push({ at: startedAt, ms });
       if (res.status !== 200) {
         fail(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
         await sleep(options.intervalMs);
@@ -125,6 +133,7 @@ export interface ChildReport {
   errors: number;
   errorSamples: string[];
   latenciesMs: number[];
+  slowPolls: { at: number; ms: number }[];
   finishedPollers: number;
   eventsSeenMin: number;
   eventsSeenMax: number;
@@ -177,6 +186,7 @@ async function childMain(): Promise<void> {
     errors: sum(results.map((r) => r.errors)),
     errorSamples: results.flatMap((r) => r.errorSamples).slice(0, 10),
     latenciesMs: results.flatMap((r) => r.latenciesMs),
+    slowPolls: results.flatMap((r) => r.slowPolls),
     finishedPollers: results.filter((r) => r.finished).length,
     eventsSeenMin: Math.min(...results.map((r) => r.eventsSeen)),
     eventsSeenMax: Math.max(...results.map((r) => r.eventsSeen)),

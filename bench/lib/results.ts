@@ -78,6 +78,8 @@ export interface FanoutDetails {
   clientLoopDelayP99Ms?: number;
   /** text.delta seen in the activity → read by a poller, every delta, every poller. */
   deliveryMs?: LatencySummary;
+  /** Polls over 100 ms, by when they happened: the first second of polling, ±1 s around the generation's end, or the rest. */
+  slowPolls?: { total: number; firstSecond: number; aroundFinish: number; steady: number };
   /** The Temporal dev server's CPU use, percent of one core. */
   temporalCpuPercent?: number;
   /** CPU used by programs other than the bench's own (percent of one core): high means a noisy run. */

@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import type { ChildConfig, ChildReport, ChildStart } from '../lib/fanout-clients';
-import type { BenchContext, BenchResults } from '../lib/results';
+import type { BenchContext, BenchResults, FanoutDetails } from '../lib/results';
 import { startStack, type BenchStack, type BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
 
@@ -40,9 +40,9 @@ export interface FanoutHooks {
 export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, hooks: FanoutHooks = {}): Promise<Partial<BenchResults>> {
   const plan = { ...(ctx.quick ? quickPlan : fullPlan), ...hooks.plan };
   const stack = await startStack(temporal, { [scenarioName]: fanoutScenario(plan.streamSeconds) }, hooks.env);
-  hooks.onStack?.(stack);
   const children: PollerChild[] = [];
   try {
+    hooks.onStack?.(stack);
     const perChild = splitEvenly(plan.pollers, plan.clientProcesses);
     for (const pollers of perChild) {
       children.push(spawnPollerChild({ url: stack.url, pollers, intervalMs: pollMs, timeoutMs: plan.streamSeconds * 1000 + 120_000 }));
@@ -69,6 +69,7 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
     const durationMs = Date.now() - startedAt;
     loop.disable();
     const cpu = process.cpuUsage(cpuBefore);
+    const machine = machineCpu.stop();
     const queries = reader.stats.queries - queriesBefore;
 
     const latencies = reports.flatMap((r) => r.latenciesMs);
@@ -79,6 +80,9 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
     const eventsMin = Math.min(...reports.map((r) => r.eventsSeenMin));
     const eventsMax = Math.max(...reports.map((r) => r.eventsSeenMax));
     const delivery = summarize(reports.flatMap((r) => r.deliveryMs));
+    const finalState = (await (await fetch(`${stack.url}/v1/generations/${id}`)).json()) as { finishedAt: string | null };
+    const slowPolls = slowPollPhases(reports.flatMap((r) => r.slowPolls), startedAt, finalState.finishedAt ? Date.parse(finalState.finishedAt) : Number.NaN);
+    ctx.log(`fanout: polls over 100 ms: ${slowPolls.total} (first second ${slowPolls.firstSecond}, around the finish ±1 s ${slowPolls.aroundFinish}, the rest ${slowPolls.steady})`);
     ctx.log(
       `fanout: ${plan.pollers} pollers, ${polls} polls in ${(durationMs / 1000).toFixed(1)} s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, ` +
         `${errors} errors, ${queries} queries; events per poller ${eventsMin}..${eventsMax}, unfinished ${unfinished}; ` +
@@ -87,7 +91,6 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
     for (const sample of reports.flatMap((r) => r.errorSamples).slice(0, 5)) ctx.log(`fanout: error: ${sample}`);
     const apiCpuMs = (cpu.user + cpu.system) / 1000;
     const childrenCpuMs = sum(reports.map((r) => r.cpuMs));
-    const machine = machineCpu.stop();
     const otherCpuMs = machine.machineBusyMs - apiCpuMs - childrenCpuMs - machine.temporalMs;
     ctx.log(
       `fanout: cpu over ${durationMs} ms of ${machine.machineMs} core-ms: API process ${Math.round(apiCpuMs)}, poller children ${Math.round(childrenCpuMs)}, ` +
@@ -112,6 +115,7 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
         serverCpuPercent: round1(((cpu.user + cpu.system) / 1000 / durationMs) * 100),
         clientLoopDelayP99Ms: round1(Math.max(...reports.map((r) => r.loopDelayP99Ms))),
         deliveryMs: delivery,
+        slowPolls,
         temporalCpuPercent: round1((machine.temporalMs / durationMs) * 100),
         otherCpuPercent: round1((otherCpuMs / durationMs) * 100),
       },
@@ -187,6 +191,13 @@ function spawnPollerChild(config: ChildConfig): PollerChild {
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },
   };
+}
+
+/** Where the slow polls fall: the first second (every poller's first read), the generation's end, or steady streaming. */
+function slowPollPhases(slow: { at: number; ms: number }[], startedAt: number, finishedAt: number): NonNullable<FanoutDetails['slowPolls']> {
+  const firstSecond = slow.filter((poll) => poll.at < startedAt + 1000).length;
+  const aroundFinish = slow.filter((poll) => poll.at >= startedAt + 1000 && Math.abs(poll.at + poll.ms / 2 - finishedAt) <= 1000).length;
+  return { total: slow.length, firstSecond, aroundFinish, steady: slow.length - firstSecond - aroundFinish };
 }
 
 function splitEvenly(total: number, parts: number): number[] {
