@@ -44,43 +44,10 @@ export interface HistoryCount {
 export async function measureHistoryCost(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
   const plan = ctx.quick ? quickPlan : fullPlan;
   const scenarios = historyScenarios(plan.textTokens);
-  const client = temporal.env.client;
+  const ours = await runToolstream(temporal, scenarios, plan, ctx);
+  const theirs = await runWorkflowStreams(temporal, scenarios, plan, ours.model, ctx);
 
-  const ours: Partial<Record<keyof typeof Scenarios, OursRun>> = {};
-  const stack = await startStack(temporal, scenarios, { TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) });
-  const model = stack.config.model;
-  try {
-    ours.tools = await runOurs(stack, client, Scenarios.tools);
-    ctx.log(`history-cost: toolstream, tools: ${ours.tools.history.events} events, ${ours.tools.outputTokens} output tokens`);
-    if (plan.textOnly) {
-      ours.text = await runOurs(stack, client, Scenarios.text);
-      ctx.log(`history-cost: toolstream, text only: ${ours.text.history.events} events, ${ours.text.outputTokens} output tokens`);
-    }
-  } finally {
-    await stack.close();
-  }
-
-  const theirs: Partial<Record<keyof typeof Scenarios, TheirRun>> = {};
-  let oneSubscriber: TheirRun | undefined;
-  const baseline = await startWorkflowStreamsBaseline(temporal, scenarios);
-  try {
-    theirs.tools = await runTheirs(baseline, client, Scenarios.tools, model, subscribers);
-    ctx.log(`history-cost: workflow-streams, tools: ${theirs.tools.history.events} events, ${theirs.tools.outputTokens} output tokens`);
-    if (plan.textOnly) {
-      theirs.text = await runTheirs(baseline, client, Scenarios.text, model, subscribers);
-      ctx.log(`history-cost: workflow-streams, text only: ${theirs.text.history.events} events, ${theirs.text.outputTokens} output tokens`);
-    }
-    if (plan.oneSubscriber) {
-      oneSubscriber = await runTheirs(baseline, client, Scenarios.tools, model, 1);
-      ctx.log(`history-cost: workflow-streams, tools, 1 subscriber: ${oneSubscriber.history.events} events`);
-    }
-  } finally {
-    await baseline.close();
-  }
-
-  const oursTools = ours.tools as OursRun;
-  const theirsTools = theirs.tools as TheirRun;
-  const tools = compare(toolsScenarioLabel, oursTools, theirsTools);
+  const tools = compare(toolsScenarioLabel, ours.tools, theirs.tools);
   const textOnly = ours.text && theirs.text ? compare(textScenarioLabel, ours.text, theirs.text) : undefined;
   return {
     historyEvents: {
@@ -93,20 +60,74 @@ export async function measureHistoryCost(temporal: BenchTemporal, ctx: BenchCont
       workflowStreamsPer1kTokens: tools.workflowStreamsPer1kTokens,
       scenario: tools.scenario,
       tokensPerSecond,
-      toolstreamBytes: oursTools.history.bytes,
-      workflowStreamsBytes: theirsTools.history.bytes,
-      byType: { toolstream: oursTools.history.byType, workflowStreams: theirsTools.history.byType },
+      toolstreamBytes: ours.tools.history.bytes,
+      workflowStreamsBytes: theirs.tools.history.bytes,
+      byType: { toolstream: ours.tools.history.byType, workflowStreams: theirs.tools.history.byType },
       ...(textOnly ? { textOnly } : {}),
-      ...(oneSubscriber ? { workflowStreamsOneSubscriber: oneSubscriber.history.events } : {}),
+      ...(theirs.oneSubscriber ? { workflowStreamsOneSubscriber: theirs.oneSubscriber.history.events } : {}),
       deliveryMs: {
-        toolstream: summarize([...(ours.tools?.deliveryMs ?? []), ...(ours.text?.deliveryMs ?? [])]),
-        workflowStreams: summarize([...(theirs.tools?.deliveryMs ?? []), ...(theirs.text?.deliveryMs ?? [])]),
+        toolstream: summarize([...ours.tools.deliveryMs, ...(ours.text?.deliveryMs ?? [])]),
+        workflowStreams: summarize([...theirs.tools.deliveryMs, ...(theirs.text?.deliveryMs ?? [])]),
       },
     },
   };
 }
 
-function compare(scenario: string, ours: { history: HistoryCount; outputTokens: number }, theirs: { history: HistoryCount; outputTokens: number }): HistoryComparison {
+interface GenerationRun {
+  history: HistoryCount;
+  outputTokens: number;
+  /** Text delta seen in the activity → a client read it, ms. */
+  deliveryMs: number[];
+}
+
+async function runToolstream(
+  temporal: BenchTemporal,
+  scenarios: Record<string, Scenario>,
+  plan: Plan,
+  ctx: BenchContext,
+): Promise<{ model: string; tools: GenerationRun; text?: GenerationRun }> {
+  const stack = await startStack(temporal, scenarios, { TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) });
+  try {
+    const tools = await runOurs(stack, temporal.env.client, Scenarios.tools);
+    ctx.log(`history-cost: toolstream, tools: ${tools.history.events} events, ${tools.outputTokens} output tokens`);
+    if (!plan.textOnly) return { model: stack.config.model, tools };
+    const text = await runOurs(stack, temporal.env.client, Scenarios.text);
+    ctx.log(`history-cost: toolstream, text only: ${text.history.events} events, ${text.outputTokens} output tokens`);
+    return { model: stack.config.model, tools, text };
+  } finally {
+    await stack.close();
+  }
+}
+
+async function runWorkflowStreams(
+  temporal: BenchTemporal,
+  scenarios: Record<string, Scenario>,
+  plan: Plan,
+  model: string,
+  ctx: BenchContext,
+): Promise<{ tools: GenerationRun; text?: GenerationRun; oneSubscriber?: GenerationRun }> {
+  const client = temporal.env.client;
+  const baseline = await startWorkflowStreamsBaseline(temporal, scenarios);
+  try {
+    const tools = await runTheirs(baseline, client, Scenarios.tools, model, subscribers);
+    ctx.log(`history-cost: workflow-streams, tools: ${tools.history.events} events, ${tools.outputTokens} output tokens`);
+    let text: GenerationRun | undefined;
+    if (plan.textOnly) {
+      text = await runTheirs(baseline, client, Scenarios.text, model, subscribers);
+      ctx.log(`history-cost: workflow-streams, text only: ${text.history.events} events, ${text.outputTokens} output tokens`);
+    }
+    let oneSubscriber: GenerationRun | undefined;
+    if (plan.oneSubscriber) {
+      oneSubscriber = await runTheirs(baseline, client, Scenarios.tools, model, 1);
+      ctx.log(`history-cost: workflow-streams, tools, 1 subscriber: ${oneSubscriber.history.events} events`);
+    }
+    return { tools, text, oneSubscriber };
+  } finally {
+    await baseline.close();
+  }
+}
+
+function compare(scenario: string, ours: GenerationRun, theirs: GenerationRun): HistoryComparison {
   const per1k = (events: number, tokens: number): number => Math.round((events / tokens) * 1000 * 10) / 10;
   return {
     scenario,
@@ -148,13 +169,7 @@ function promptFor(scenario: string): string {
   return `[[scenario:${scenario}]] Build something small.`;
 }
 
-interface OursRun {
-  history: HistoryCount;
-  outputTokens: number;
-  deliveryMs: number[];
-}
-
-async function runOurs(stack: BenchStack, client: Client, scenario: string): Promise<OursRun> {
+async function runOurs(stack: BenchStack, client: Client, scenario: string): Promise<GenerationRun> {
   const created = await fetch(`${stack.url}/v1/generations`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -192,13 +207,7 @@ async function runOurs(stack: BenchStack, client: Client, scenario: string): Pro
   return { history: await countHistory(client, workflowId, firstRunId), outputTokens: state.usage.outputTokens, deliveryMs };
 }
 
-interface TheirRun {
-  history: HistoryCount;
-  outputTokens: number;
-  deliveryMs: number[];
-}
-
-async function runTheirs(baseline: WorkflowStreamsBaseline, client: Client, scenario: string, model: string, subscriberCount: number): Promise<TheirRun> {
+async function runTheirs(baseline: WorkflowStreamsBaseline, client: Client, scenario: string, model: string, subscriberCount: number): Promise<GenerationRun> {
   const run = await baseline.run(promptFor(scenario), { model, subscribers: subscriberCount, batchMs });
   const items = new Set(run.itemsPerSubscriber);
   if (items.size !== 1) throw new Error(`history-cost: workflow-streams subscribers read different item counts: ${run.itemsPerSubscriber.join(', ')}`);
