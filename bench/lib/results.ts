@@ -47,8 +47,8 @@ export interface BenchResults {
   };
   /** Concurrency → segment of the dispatch path → its distribution, from a sample of generations' histories. */
   dispatchBreakdownMs?: Record<string, Record<string, LatencySummary>>;
-  historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number };
-  fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number };
+  historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number } & HistoryCostDetails;
+  fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number } & FanoutDetails;
   capacity: { maxConcurrent: number; rssPerGenerationMB: number; tokensPerSecond: number; dispatchP99Ms: number; tried: { concurrent: number; dispatchP99Ms: number; rssMB: number }[] };
   /** Raw samples some pictures need (latency histograms); kept small. */
   samples?: Record<string, number[]>;
@@ -73,6 +73,58 @@ export interface MeasureOutcome {
   status: 'ok' | 'error' | 'missing';
   durationMs: number;
   error?: string;
+}
+
+/** One scenario's history cost, toolstream vs `@temporalio/workflow-streams` (per generation, all runs). */
+export interface HistoryComparison {
+  scenario: string;
+  toolstream: number;
+  workflowStreams: number;
+  outputTokens: number;
+  toolstreamPer1kTokens: number;
+  workflowStreamsPer1kTokens: number;
+}
+
+/** Optional detail of the history-cost measure (the required keys describe the scenario with tools). */
+export interface HistoryCostDetails {
+  toolstreamPer1kTokens?: number;
+  workflowStreamsPer1kTokens?: number;
+  scenario?: string;
+  tokensPerSecond?: number;
+  /** Encoded size of the histories, bytes. */
+  toolstreamBytes?: number;
+  workflowStreamsBytes?: number;
+  /** Event counts by type, e.g. WORKFLOW_EXECUTION_SIGNALED. */
+  byType?: { toolstream: Record<string, number>; workflowStreams: Record<string, number> };
+  textOnly?: HistoryComparison;
+  /** (c) on the same scenario with one subscriber (a server fanning one subscription out to its clients). */
+  workflowStreamsOneSubscriber?: number;
+  /** Text delta seen in the activity → seen by a poller / subscriber, over the runs above. */
+  deliveryMs?: { toolstream: LatencySummary; workflowStreams: LatencySummary };
+}
+
+/** Optional detail of the fan-out measure. */
+export interface FanoutDetails {
+  p95Ms?: number;
+  maxMs?: number;
+  durationMs?: number;
+  clientProcesses?: number;
+  polls?: number;
+  queries?: number;
+  /** The API process's event-loop delay while the pollers ran. */
+  serverLoopDelayP99Ms?: number;
+  /** The API process's CPU use, percent of one core. */
+  serverCpuPercent?: number;
+  /** Worst child process's own event-loop delay: high means client-side queueing. */
+  clientLoopDelayP99Ms?: number;
+  /** text.delta seen in the activity → read by a poller, every delta, every poller. */
+  deliveryMs?: LatencySummary;
+  /** Polls over 100 ms, by when they happened: the first second of polling, ±1 s around the generation's end, or the rest. */
+  slowPolls?: { total: number; firstSecond: number; aroundFinish: number; steady: number };
+  /** The Temporal dev server's CPU use, percent of one core. */
+  temporalCpuPercent?: number;
+  /** CPU used by programs other than the bench's own (percent of one core): high means a noisy run. */
+  otherCpuPercent?: number;
 }
 
 export interface BenchContext {
