@@ -49,7 +49,13 @@ export interface BenchResults {
   dispatchBreakdownMs?: Record<string, Record<string, LatencySummary>>;
   historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number } & HistoryCostDetails;
   fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number } & FanoutDetails;
-  capacity: { maxConcurrent: number; rssPerGenerationMB: number; tokensPerSecond: number; dispatchP99Ms: number; tried: { concurrent: number; dispatchP99Ms: number; rssMB: number }[] };
+  capacity: {
+    maxConcurrent: number;
+    rssPerGenerationMB: number;
+    tokensPerSecond: number;
+    dispatchP99Ms: number;
+    tried: ({ concurrent: number; dispatchP99Ms: number; rssMB: number } & Partial<CapacityStepDetail>)[];
+  };
   /** Raw samples some pictures need (latency histograms); kept small. */
   samples?: Record<string, number[]>;
   /** What each measure did in this run: a measure that threw or whose module is absent is named here. */
@@ -125,6 +131,16 @@ export interface FanoutDetails {
   temporalCpuPercent?: number;
   /** CPU used by programs other than the bench's own (percent of one core): high means a noisy run. */
   otherCpuPercent?: number;
+}
+
+/** Optional per-step detail of the capacity ramp: what the machine spent, to say what limits capacity. */
+export interface CapacityStepDetail {
+  dispatchP50Ms: number;
+  failedGenerations: number;
+  /** Percent of one core over the step, per process; `otherLoad` is what other jobs on the machine used. */
+  cpuPercent: { worker: number; workerMainThread: number; workerWorkflowThread: number; temporal: number; fakeModel: number; bench: number; otherLoad: number };
+  /** CPU seconds per generation (worker, Temporal dev server), and the text signals each generation sent. */
+  perGeneration: { workerCpuSeconds: number; temporalCpuSeconds: number; textEvents: number };
 }
 
 export interface BenchContext {

@@ -1,0 +1,58 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { createToolstreamWorker } from '../../src/worker/create-worker';
+import { reportLoopStats, sendToParent, serveParent } from './child-entry';
+
+/**
+ * A toolstream worker and nothing else, in its own process, so its memory and CPU can be read on
+ * their own. Configured like the product (src/config.ts from the environment); the one addition is
+ * BENCH_WORKFLOW_BUNDLE, a prebuilt workflow bundle, so a benchmark does not re-bundle per worker.
+ * Prints `{type: 'ready', pid}` once polling, then `{type: 'loop', …}` every BENCH_STATS_MS.
+ */
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig();
+  const address = config.temporal.address;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is required');
+  const bundlePath = process.env.BENCH_WORKFLOW_BUNDLE;
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await createToolstreamWorker({
+    connection: nativeConnection,
+    client,
+    config,
+    workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+  });
+  const running = worker.run();
+  const stopStats = reportLoopStats(Number(process.env.BENCH_STATS_MS ?? 500));
+  serveParent(
+    (message) => {
+      if (message.type === 'gc' && typeof global.gc === 'function') {
+        global.gc();
+        sendToParent({ type: 'gc-done' });
+      }
+    },
+    async () => {
+      stopStats();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  );
+  await waitUntilRunning(worker.getState.bind(worker));
+  sendToParent({ type: 'ready', pid: process.pid });
+  await running;
+}
+
+async function waitUntilRunning(state: () => string): Promise<void> {
+  while (state() !== 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
