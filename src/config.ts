@@ -7,6 +7,8 @@ import { defaultPriceTable, type PriceTable } from './shared/pricing';
 export interface Config {
   port: number;
   host: string;
+  /** When set, every /v1 request must carry `Authorization: Bearer <apiToken>`. */
+  apiToken: string | undefined;
   temporal: { address: string | undefined; namespace: string; taskQueue: string };
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
   model: string;
@@ -39,6 +41,11 @@ const booleanFlag = z.enum(['0', '1', 'true', 'false']).transform((value) => val
 const variables = {
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  TOOLSTREAM_API_TOKEN: z
+    .string()
+    .min(1, 'must not be empty; unset it to serve the API without authentication')
+    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces, as it travels in an HTTP header')
+    .optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TOOLSTREAM_TASK_QUEUE: z.string().min(1).default('toolstream'),
@@ -60,6 +67,14 @@ const variables = {
   TOOLSTREAM_PRICES_FILE: z.string().min(1).optional(),
 } as const;
 
+/**
+ * An empty token must not silently turn authentication off (as an empty value of an unset CI
+ * secret would); everywhere else an empty variable counts as unset.
+ */
+const emptyIsAnError: ReadonlySet<string> = new Set(['TOOLSTREAM_API_TOKEN']);
+/** Never quoted back in an error message: start-up output ends up in logs. */
+const secretVariables: ReadonlySet<string> = new Set(['TOOLSTREAM_API_TOKEN', 'ANTHROPIC_API_KEY']);
+
 type Variables = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
 
 const priceTableSchema = z.object({
@@ -77,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: vars.PORT,
     host: vars.HOST,
+    apiToken: vars.TOOLSTREAM_API_TOKEN,
     temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, taskQueue: vars.TOOLSTREAM_TASK_QUEUE },
     anthropic: { apiKey: vars.ANTHROPIC_API_KEY, baseUrl: vars.ANTHROPIC_BASE_URL },
     model: vars.TOOLSTREAM_MODEL,
@@ -99,9 +115,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function parseVariables(env: NodeJS.ProcessEnv): Variables {
   const parsed: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(variables)) {
-    const raw = env[name] === '' ? undefined : env[name];
+    const raw = env[name] === '' && !emptyIsAnError.has(name) ? undefined : env[name];
     const result = (schema as z.ZodType).safeParse(raw);
-    if (!result.success) throw new ConfigError(name, `${result.error.issues[0]?.message ?? 'is invalid'} (got ${JSON.stringify(raw)})`);
+    if (!result.success) {
+      const got = secretVariables.has(name) ? '' : ` (got ${JSON.stringify(raw)})`;
+      throw new ConfigError(name, `${result.error.issues[0]?.message ?? 'is invalid'}${got}`);
+    }
     parsed[name] = result.data;
   }
   return parsed as Variables;

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadConfig, type Config } from './config';
 import { calculatorDemoScenario, startFakeAnthropic } from './fake-anthropic';
+import { loadConfigOrExit, runMain, stopOnSignals, type StopStep } from './runtime/process-lifecycle';
 import { startToolstream } from './runtime/start-toolstream';
 import { startDevServer } from './temporal/dev-server';
 
@@ -11,17 +11,8 @@ import { startDevServer } from './temporal/dev-server';
  * scripted demo model. Then the worker and the HTTP API.
  */
 async function main(): Promise<void> {
-  const stops: (() => Promise<void>)[] = [];
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const stops: StopStep[] = [];
+  let config = loadConfigOrExit();
 
   let address = config.temporal.address;
   if (!address) {
@@ -49,19 +40,7 @@ async function main(): Promise<void> {
   console.log(`toolstream API on ${toolstream.url} (workspaces in ${config.workspaceDir})`);
   console.log(`Try: curl -s -XPOST ${toolstream.url}/v1/generations -H 'content-type: application/json' -d '{"prompt":"Build a calculator"}'`);
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down`);
-    for (const stop of stops) await stop().catch((err: unknown) => console.error('shutdown step failed', err));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(stops);
 }
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

@@ -18,6 +18,7 @@ function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
 const defaults: Config = {
   port: 3000,
   host: '127.0.0.1',
+  apiToken: undefined,
   temporal: { address: undefined, namespace: 'default', taskQueue: 'toolstream' },
   anthropic: { apiKey: undefined, baseUrl: undefined },
   model: 'claude-sonnet-5-5',
@@ -85,6 +86,7 @@ describe('valid values', () => {
     const config = loadConfig({
       PORT: '8080',
       HOST: '0.0.0.0',
+      TOOLSTREAM_API_TOKEN: 'tok-123',
       TEMPORAL_ADDRESS: 'temporal.internal:7233',
       TEMPORAL_NAMESPACE: 'prod',
       TOOLSTREAM_TASK_QUEUE: 'gen',
@@ -104,6 +106,7 @@ describe('valid values', () => {
       ...defaults,
       port: 8080,
       host: '0.0.0.0',
+      apiToken: 'tok-123',
       temporal: { address: 'temporal.internal:7233', namespace: 'prod', taskQueue: 'gen' },
       anthropic: { apiKey: 'sk-test', baseUrl: 'http://127.0.0.1:4010' },
       model: 'claude-opus-5',
@@ -168,6 +171,25 @@ describe('invalid values name the variable', () => {
 
   test('one invalid variable fails start-up even when the others are valid', () => {
     expect(configErrorFor({ PORT: '8080', TOOLSTREAM_EVENT_BUFFER: '0' }).message).toContain('TOOLSTREAM_EVENT_BUFFER');
+  });
+});
+
+describe('secrets', () => {
+  test('an empty TOOLSTREAM_API_TOKEN is refused rather than read as "no authentication"', () => {
+    expect(configErrorFor({ TOOLSTREAM_API_TOKEN: '' }).message).toMatch(/^Invalid configuration: TOOLSTREAM_API_TOKEN must not be empty/);
+  });
+
+  test('a token that cannot travel in a header is refused without being quoted back', () => {
+    const token = 'my secret token';
+    const err = configErrorFor({ TOOLSTREAM_API_TOKEN: token });
+    expect(err.message).toMatch(/^Invalid configuration: TOOLSTREAM_API_TOKEN must be printable ASCII without spaces/);
+    expect(err.message).not.toContain('secret');
+    expect(configErrorFor({ TOOLSTREAM_API_TOKEN: 'tøken' }).message).not.toContain('tøken');
+  });
+
+  test('any printable ASCII token is accepted', () => {
+    const token = '!"#$%&\'()*+,-./0123456789:;<=>?@AZ[\\]^_`az{|}~';
+    expect(loadConfig({ TOOLSTREAM_API_TOKEN: token }).apiToken).toBe(token);
   });
 });
 

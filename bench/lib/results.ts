@@ -14,7 +14,16 @@ export interface BenchResults {
   quick: boolean;
   startedAt: string;
   durationMs: number;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; temporalCli: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    platform: string;
+    temporalCli: string;
+    /** 1-minute load average at the start and the end of the run: other work on the machine skews every number. */
+    loadAverage?: number[];
+  };
   /** Concurrent generations ("1", "10", "50") → content_block_stop seen by the activity → the tool's code starting. */
   dispatchLatencyMs: Record<string, LatencySummary>;
   inProcessDispatchLatencyMs: Record<string, LatencySummary>;
@@ -24,11 +33,22 @@ export interface BenchResults {
     afterStreamMs: number;
     inProcessMs: number;
     /** For the timeline picture: per mode, the stream's span and each tool's span, relative to the request. */
-    timelines?: Record<string, { streamStartMs: number; streamEndMs: number; tools: { name: string; startMs: number; endMs: number }[] }>;
+    timelines?: Record<string, ReferenceTimeline>;
+    /** Quick mode shrinks the scenario's time axis (stream and tool durations) by this factor; 1 in a full run. */
+    timeScale?: number;
+    /** The ideal computed from each mode's own recorded stream (the streams differ by a few ms). */
+    idealByModeMs?: Record<string, number>;
   };
-  eventDeliveryMs: LatencySummary & { batchMs: number; pollMs: number };
-  historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number };
-  fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number };
+  eventDeliveryMs: LatencySummary & {
+    batchMs: number;
+    pollMs: number;
+    /** The same deliveries timed from the batch's signal leaving the model activity (the batching wait excluded). */
+    fromBatchSent?: LatencySummary;
+  };
+  /** Concurrency → segment of the dispatch path → its distribution, from a sample of generations' histories. */
+  dispatchBreakdownMs?: Record<string, Record<string, LatencySummary>>;
+  historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number } & HistoryCostDetails;
+  fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number } & FanoutDetails;
   capacity: {
     maxConcurrent: number;
     rssPerGenerationMB: number;
@@ -40,6 +60,79 @@ export interface BenchResults {
   };
   /** Raw samples some pictures need (latency histograms); kept small. */
   samples?: Record<string, number[]>;
+  /** What each measure did in this run: a measure that threw or whose module is absent is named here. */
+  measures?: MeasureOutcome[];
+  /** Per measure, how it was run (sample counts, rates, what quick mode shrank), for the page. */
+  settings?: Record<string, Record<string, string | number | boolean>>;
+}
+
+export interface ReferenceTimeline {
+  streamStartMs: number;
+  streamEndMs: number;
+  tools: { name: string; startMs: number; endMs: number }[];
+  /** The short model turn that answers the tool results. */
+  finalTurn?: { startMs: number; endMs: number };
+  /** The mode's wall time: where its generation ended. */
+  endMs?: number;
+}
+
+export interface MeasureOutcome {
+  name: string;
+  status: 'ok' | 'error' | 'missing';
+  durationMs: number;
+  error?: string;
+}
+
+/** One scenario's history cost, toolstream vs `@temporalio/workflow-streams` (per generation, all runs). */
+export interface HistoryComparison {
+  scenario: string;
+  toolstream: number;
+  workflowStreams: number;
+  outputTokens: number;
+  toolstreamPer1kTokens: number;
+  workflowStreamsPer1kTokens: number;
+}
+
+/** Optional detail of the history-cost measure (the required keys describe the scenario with tools). */
+export interface HistoryCostDetails {
+  toolstreamPer1kTokens?: number;
+  workflowStreamsPer1kTokens?: number;
+  scenario?: string;
+  tokensPerSecond?: number;
+  /** Encoded size of the histories, bytes. */
+  toolstreamBytes?: number;
+  workflowStreamsBytes?: number;
+  /** Event counts by type, e.g. WORKFLOW_EXECUTION_SIGNALED. */
+  byType?: { toolstream: Record<string, number>; workflowStreams: Record<string, number> };
+  textOnly?: HistoryComparison;
+  /** (c) on the same scenario with one subscriber (a server fanning one subscription out to its clients). */
+  workflowStreamsOneSubscriber?: number;
+  /** Text delta seen in the activity → seen by a poller / subscriber, over the runs above. */
+  deliveryMs?: { toolstream: LatencySummary; workflowStreams: LatencySummary };
+}
+
+/** Optional detail of the fan-out measure. */
+export interface FanoutDetails {
+  p95Ms?: number;
+  maxMs?: number;
+  durationMs?: number;
+  clientProcesses?: number;
+  polls?: number;
+  queries?: number;
+  /** The API process's event-loop delay while the pollers ran. */
+  serverLoopDelayP99Ms?: number;
+  /** The API process's CPU use, percent of one core. */
+  serverCpuPercent?: number;
+  /** Worst child process's own event-loop delay: high means client-side queueing. */
+  clientLoopDelayP99Ms?: number;
+  /** text.delta seen in the activity → read by a poller, every delta, every poller. */
+  deliveryMs?: LatencySummary;
+  /** Polls over 100 ms, by when they happened: the first second of polling, ±1 s around the generation's end, or the rest. */
+  slowPolls?: { total: number; firstSecond: number; aroundFinish: number; steady: number };
+  /** The Temporal dev server's CPU use, percent of one core. */
+  temporalCpuPercent?: number;
+  /** CPU used by programs other than the bench's own (percent of one core): high means a noisy run. */
+  otherCpuPercent?: number;
 }
 
 /** Optional per-step detail of the capacity ramp: what the machine spent, to say what limits capacity. */

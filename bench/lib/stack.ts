@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
@@ -41,8 +42,18 @@ export interface BenchStack {
 
 let queueCounter = 0;
 
+export interface StackOptions {
+  /** The client the worker's activities signal through (e.g. one with an interceptor that times the signals). */
+  client?: Client;
+}
+
 /** Worker + HTTP API on their own task queue, talking to the fake model over real HTTP/SSE through the real SDK. */
-export async function startStack(temporal: BenchTemporal, scenarios: Record<string, Scenario>, env: Record<string, string> = {}): Promise<BenchStack> {
+export async function startStack(
+  temporal: BenchTemporal,
+  scenarios: Record<string, Scenario>,
+  env: Record<string, string> = {},
+  options: StackOptions = {},
+): Promise<BenchStack> {
   const fake = await startFakeAnthropic({ scenarios });
   const workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-bench-'));
   const config = loadConfig({
@@ -59,7 +70,7 @@ export async function startStack(temporal: BenchTemporal, scenarios: Record<stri
     config,
     nativeConnection: temporal.env.nativeConnection,
     connection: temporal.env.connection,
-    client: temporal.env.client,
+    client: options.client ?? temporal.env.client,
     workflowBundle: temporal.bundle,
   });
   return {

@@ -1,13 +1,9 @@
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
-import { defaultGenerationOptions } from '../shared/generation';
-import { createApp } from '../server/create-app';
-import { GenerationCommands } from '../server/generation-commands';
-import { GenerationService } from '../server/generation-service';
+import type { GenerationService } from '../server/generation-service';
 import { createToolstreamWorker } from '../worker/create-worker';
+import { startApiServer, temporalReachability } from './api-server';
 
 export interface ToolstreamDeps {
   config: Config;
@@ -34,61 +30,23 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
     workflowBundle: deps.workflowBundle,
   });
   const workerRun = worker.run();
-  const generations = new GenerationService({
+  const api = await startApiServer({
+    config,
     connection: deps.connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    defaultModel: config.model,
-    defaultMaxIterations: config.maxIterations,
-    generationOptions: {
-      ...defaultGenerationOptions,
-      textBatchMs: config.textBatchMs,
-      eventBufferSize: config.eventBufferSize,
-      toolDecisionTimeoutMs: config.toolDecisionTimeoutMs,
-      blockedTimeoutMs: config.blockedTimeoutMs,
-      continueAsNewAfterEvents: config.continueAsNewAfterEvents,
-      toolDispatch: config.toolDispatch,
-    },
-  });
-  const commands = new GenerationCommands({
-    connection: deps.connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    onNewRun: (id) => generations.invalidate(id),
-  });
-  const app = createApp({
-    generations,
-    commands,
     health: async function health() {
       const workerState = worker.getState();
-      let temporal = 'ok';
-      try {
-        await deps.connection.workflowService.getSystemInfo({});
-      } catch (err) {
-        temporal = `unreachable: ${(err as Error).message}`;
-      }
+      const temporal = await temporalReachability(deps.connection);
       return { ok: workerState === 'RUNNING' && temporal === 'ok', details: { worker: workerState, temporal } };
     },
   });
-  const server = await listen(app, config.port, config.host);
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${config.host}:${port}`,
+    url: api.url,
     worker,
-    generations,
+    generations: api.generations,
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await api.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
     },
   };
-}
-
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<http.Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
-    server.once('error', reject);
-  });
 }

@@ -15,11 +15,17 @@ export interface EventsQueryArgs {
 }
 export const eventsQuery = defineQuery<EventPage, [EventsQueryArgs]>('events');
 
+export interface ClaimTurnArgs {
+  iteration: number;
+  attempt: number;
+}
+
 /**
- * What the workflow has received of an iteration's model call: a retried attempt asks before it
- * streams, so a tool call the workflow already started is committed, never asked for again.
+ * A retried model attempt claims its iteration before it streams: from then on the workflow ignores
+ * signals of older attempts (one may still be alive behind a network fault), and the answer is what
+ * the workflow already received, so a tool call it started is committed, never asked for again.
  */
-export const turnProgressQuery = defineQuery<PartialTurn | null, [{ iteration: number }]>('turnProgress');
+export const claimTurnUpdate = defineUpdate<PartialTurn | null, [ClaimTurnArgs]>('claimTurn');
 
 /** Error types an update is rejected with; the API turns them into 409 and 404. */
 export const UpdateRejection = {

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { redactingLogger } from '../activities/model/redacting-logger';
 import type { Config } from '../config';
 import { createToolRegistry } from '../tools';
 
@@ -19,15 +20,18 @@ const heartbeatIntervalMs = 500;
 
 export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> {
   const { config } = deps;
+  const apiKey = config.anthropic.apiKey;
   const anthropic = new Anthropic({
-    apiKey: config.anthropic.apiKey ?? 'not-set',
+    apiKey: apiKey ?? 'not-set',
     baseURL: config.anthropic.baseUrl,
     // Temporal retries the activity; retries inside it would hide attempts and double the backoff.
     maxRetries: 0,
+    logger: redactingLogger(apiKey),
   });
   const activities = createActivities({
     temporal: deps.client,
     anthropic,
+    anthropicApiKey: apiKey,
     tools: createToolRegistry({ testTools: config.testTools }),
     prices: config.prices,
     streamIdleTimeoutMs: config.streamIdleTimeoutMs,

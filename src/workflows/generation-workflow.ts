@@ -9,13 +9,13 @@ import {
 } from '@temporalio/workflow';
 import {
   cancelUpdate,
+  claimTurnUpdate,
   eventsQuery,
   modelStreamSignal,
   resumeUpdate,
   sendMessageUpdate,
   stateQuery,
   toolDecisionUpdate,
-  turnProgressQuery,
 } from '../shared/definitions';
 import type { GenerationInput, GenerationResult } from '../shared/generation';
 import type { ModelTurnResult } from '../shared/model-turn';
@@ -53,7 +53,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
 
   setHandler(stateQuery, () => recorder.state);
   setHandler(eventsQuery, ({ after, limit }) => recorder.log.read(after, limit));
-  setHandler(turnProgressQuery, (args) => (tracker?.iteration === args.iteration ? tracker.received() : null));
+  setHandler(claimTurnUpdate, (args) => (tracker?.iteration === args.iteration ? tracker.claim(args.attempt) : null));
   setHandler(modelStreamSignal, (progress) => tracker?.onProgress(progress));
   setHandler(cancelUpdate, (args) => control.cancel(args.reason), { validator: (args) => control.assertCancellable(args.reason) });
   setHandler(resumeUpdate, () => control.resume(), { validator: () => control.assertResumable() });

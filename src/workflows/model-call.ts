@@ -14,7 +14,7 @@ export interface ModelCallDeps {
   scheduler: ToolScheduler;
   control: GenerationControl;
   conversation: Conversation;
-  /** The tracker of the call in progress, for the progress signal and the turnProgress query. */
+  /** The tracker of the call in progress, for the progress signal and the claimTurn update. */
   track(tracker: ModelTurnTracker): void;
 }
 
@@ -47,16 +47,12 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
           },
         ],
       );
-      tracker.close(turn);
-      return { type: 'turn', turn };
+      return { type: 'turn', turn: tracker.close(turn) };
     } catch (err) {
       if (isCancellation(err)) throw err;
       const error = describeModelFailure(err);
       const committed = tracker.commitReceived(error);
-      if (committed) {
-        tracker.close(committed);
-        return { type: 'turn', turn: committed };
-      }
+      if (committed) return { type: 'turn', turn: tracker.close(committed) };
       tracker.abandonAttempt();
       if (!isRetryable(err)) return { type: 'failed', error };
       const unblocked = await control.waitWhileBlocked(iteration, error, input.options.blockedTimeoutMs);

@@ -15,6 +15,10 @@ export class ModelTurnTracker {
   private receivedText = '';
   private content: ContentBlockParam[] = [];
   private toolCalls: DetectedToolCall[] = [];
+  /** Every call handed to the scheduler in this iteration, whatever attempt it came from. */
+  private readonly dispatched: DetectedToolCall[] = [];
+  /** Attempts below this were claimed past by a retry: their late signals are stale. */
+  private claimedFrom = 0;
   private closed = false;
 
   constructor(
@@ -26,13 +30,20 @@ export class ModelTurnTracker {
   ) {}
 
   onProgress(progress: StreamProgress): void {
-    if (this.closed || progress.iteration !== this.iteration || progress.attempt < this.attempt) return;
+    if (this.closed || progress.iteration !== this.iteration || progress.attempt < Math.max(this.attempt, this.claimedFrom)) return;
     this.enterAttempt(progress.attempt);
     for (const item of progress.items) {
       if (item.type === 'text') this.appendText(item.text, item.at);
       else this.receiveToolCall(item.call, this.dispatchEarly);
     }
     this.recorder.setModelPhase(progress.phase);
+  }
+
+  /** A retried attempt takes over: older attempts are not heard from again; it gets what they delivered. */
+  claim(attempt: number): PartialTurn | null {
+    if (this.closed) return null;
+    this.claimedFrom = Math.max(this.claimedFrom, attempt);
+    return this.received();
   }
 
   /** What the current attempt delivered so far; a retried attempt commits it when it holds tool calls. */
@@ -52,7 +63,12 @@ export class ModelTurnTracker {
     this.recorder.setModelPhase('none');
   }
 
-  close(result: ModelTurnResult): void {
+  /**
+   * Takes the call's result as the turn. A call that was started but is missing from the result (an
+   * older attempt's, heard before a retry claimed the turn) is added to it: every tool that ran is
+   * reported to the model, with exactly one result.
+   */
+  close(result: ModelTurnResult): ModelTurnResult {
     this.enterAttempt(result.streamAttempt);
     if (!result.text.startsWith(this.receivedText)) this.supersede();
     const missing = result.text.slice(this.receivedText.length);
@@ -60,6 +76,15 @@ export class ModelTurnTracker {
     for (const call of result.toolCalls) this.receiveToolCall(call, true);
     this.closed = true;
     this.recorder.setModelPhase('none', result.streamEndedAt);
+    const inResult = new Set(result.toolCalls.map((call) => call.id));
+    const orphans = this.dispatched.filter((call) => !inResult.has(call.id));
+    if (orphans.length === 0) return result;
+    return {
+      ...result,
+      content: [...result.content, ...orphans.map((call) => toolUseBlock(call))],
+      toolCalls: [...result.toolCalls, ...orphans],
+      stopReason: 'tool_use',
+    };
   }
 
   private enterAttempt(attempt: number): void {
@@ -87,8 +112,14 @@ export class ModelTurnTracker {
   private receiveToolCall(call: DetectedToolCall, dispatch: boolean): void {
     if (!this.toolCalls.some((known) => known.id === call.id)) {
       this.toolCalls.push(call);
-      this.content.push({ type: 'tool_use', id: call.id, name: call.name, input: call.input });
+      this.content.push(toolUseBlock(call));
     }
-    if (dispatch) this.scheduler.dispatch(call, this.iteration);
+    if (!dispatch) return;
+    if (!this.dispatched.some((known) => known.id === call.id)) this.dispatched.push(call);
+    this.scheduler.dispatch(call, this.iteration);
   }
+}
+
+function toolUseBlock(call: DetectedToolCall): ContentBlockParam {
+  return { type: 'tool_use', id: call.id, name: call.name, input: call.input };
 }

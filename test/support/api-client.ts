@@ -11,10 +11,14 @@ export type StateResponse = GenerationState & { elapsedMs: number };
 
 /** A plain HTTP client of the public API, used the way an outside client would use it. */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request (an Authorization header, say); a request's own headers win. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request<T = unknown>(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
-    const init: RequestInit = { method, headers: { ...headers } };
+    const init: RequestInit = { method, headers: { ...this.headers, ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

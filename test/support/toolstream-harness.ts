@@ -19,6 +19,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   scenarios: Record<string, Scenario>;
+  /** Played for a prompt without a [[scenario:NAME]] tag; without one such a prompt fails its model call. */
+  defaultScenario?: Scenario;
   env?: Record<string, string>;
 }
 
@@ -33,7 +35,7 @@ export async function startHarness(
   workflowBundle: WorkflowBundleWithSourceMap,
   options: HarnessOptions,
 ): Promise<Harness> {
-  const fake = await startFakeAnthropic({ scenarios: options.scenarios });
+  const fake = await startFakeAnthropic({ scenarios: options.scenarios, defaultScenario: options.defaultScenario });
   const workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-ws-'));
   const config = loadConfig({
     PORT: '0',
@@ -53,7 +55,8 @@ export async function startHarness(
     workflowBundle,
   });
   return {
-    api: new ApiClient(toolstream.url),
+    // With TOOLSTREAM_API_TOKEN set, the harness's client is an authorized one.
+    api: new ApiClient(toolstream.url, config.apiToken === undefined ? {} : { authorization: `Bearer ${config.apiToken}` }),
     fake,
     config,
     toolstream,

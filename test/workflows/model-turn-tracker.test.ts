@@ -109,3 +109,31 @@ describe('what the workflow received, for a retried attempt', () => {
     expect(tracker.received().text).toBe('');
   });
 });
+
+describe('a retry claiming the turn', () => {
+  test('after a claim, signals of older attempts are ignored', () => {
+    const { tracker, dispatched } = setup();
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }]));
+    expect(tracker.claim(2)?.toolCalls).toEqual([call('a')]);
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('late') }]));
+    expect(dispatched).toEqual(['a']);
+  });
+
+  test('a started call missing from the result is added to the turn, so it gets a tool_result', () => {
+    const { tracker, dispatched } = setup();
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }, { type: 'tool_call', call: call('b') }]));
+    // The committed result knew only "a" (a heartbeat that lagged behind the signals).
+    const turn = tracker.close({ ...result(1, '', [call('a')]), content: [{ type: 'tool_use', id: 'a', name: 'write_file', input: { path: 'a', content: '' } }] });
+    expect(turn.toolCalls.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(turn.content.map((block) => (block.type === 'tool_use' ? block.id : block.type))).toEqual(['a', 'b']);
+    expect(turn.stopReason).toBe('tool_use');
+    // The result's calls are handed over again on close; the scheduler starts each id at most once.
+    expect([...new Set(dispatched)]).toEqual(['a', 'b']);
+  });
+
+  test('a claim after the result was taken gets nothing', () => {
+    const { tracker } = setup();
+    tracker.close(result(1, 'done'));
+    expect(tracker.claim(2)).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
+import { redactError } from './redact';
 
 /** Error types a model failure is filed under; the workflow and the Web UI show them. */
 export const ModelErrorType = {
@@ -23,9 +24,14 @@ export class StreamStalledError extends Error {
 /**
  * Sorts a failure of the model call into retryable and not, at the activity boundary, so Temporal's
  * retry policy does the right thing: bad requests fail at once, overload and network faults retry
- * (after `retry-after` when the API names one).
+ * (after `retry-after` when the API names one). Whatever it returns is scrubbed of `apiKey`: an
+ * error body may echo the key, and the failure goes into the workflow history, events and logs.
  */
-export function toModelFailure(err: unknown): unknown {
+export function toModelFailure(err: unknown, apiKey?: string): unknown {
+  return redactError(classify(err), apiKey);
+}
+
+function classify(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof StreamStalledError) {
     return ApplicationFailure.create({ type: ModelErrorType.stalled, message: err.message, nonRetryable: false });
@@ -63,10 +69,15 @@ function wireErrorMessage(err: InstanceType<typeof Anthropic.APIError>): string 
   return typeof error?.message === 'string' ? error.message : err.message;
 }
 
+/**
+ * The server's wait in ms, when it names a positive one. `retry-after: 0` means "now", but a zero
+ * nextRetryDelay makes Temporal give up on the activity instead of retrying it, so zero and
+ * negative values fall back to the retry policy's own backoff.
+ */
 function retryAfter(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
-  const seconds = headers?.get('retry-after');
-  if (seconds && Number.isFinite(Number(seconds))) return Number(seconds) * 1000;
+  const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const seconds = Number(headers?.get('retry-after') ?? Number.NaN);
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
   return undefined;
 }

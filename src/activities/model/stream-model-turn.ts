@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { modelStreamSignal, turnProgressQuery } from '../../shared/definitions';
+import { claimTurnUpdate, modelStreamSignal } from '../../shared/definitions';
 import type { DetectedToolCall, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
 import { commitPartialTurn, preferredPartialTurn, readPartialTurn, type PartialTurn } from '../../shared/partial-turn';
 import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
@@ -15,6 +15,8 @@ import { StreamWatchdog } from './stream-watchdog';
 export interface ModelActivityDeps {
   temporal: Client;
   anthropic: Anthropic;
+  /** The key the client sends: scrubbed from every failure this activity reports. */
+  anthropicApiKey: string | undefined;
   tools: ToolRegistry;
   prices: PriceTable;
   streamIdleTimeoutMs: number;
@@ -37,7 +39,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
 
     if (ctx.info.attempt > 1) {
       // An earlier attempt may have handed tool calls over before it died: those stay, and are never asked for again.
-      const received = await workflow.query(turnProgressQuery, { iteration: input.iteration });
+      const received = await workflow.executeUpdate(claimTurnUpdate, { args: [{ iteration: input.iteration, attempt }] });
       const resumed = preferredPartialTurn(readPartialTurn(ctx.info.heartbeatDetails), received);
       if (resumed) return commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the stream of an earlier attempt stopped after tool calls');
     }
@@ -102,7 +104,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         streamEndedAt: new Date().toISOString(),
       };
     } catch (err) {
-      const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err);
+      const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err, deps.anthropicApiKey);
       if (ctx.cancellationSignal.aborted) {
         sender.abandon();
         // Reported as a cancellation (not a failure) so the workflow knows the stream stopped because it asked.

@@ -93,6 +93,21 @@ describe('HTTP errors', () => {
     expect(failure.nonRetryable).toBe(false);
   });
 
+  test.each([
+    [{ 'retry-after': '0' }],
+    [{ 'retry-after-ms': '0' }],
+    [{ 'retry-after': '-3' }],
+  ])('a zero or negative wait (%j) falls back to the retry policy: a zero delay would stop the retries', (headers) => {
+    const failure = asFailure(toModelFailure(httpError(529, errorBody('overloaded_error', 'busy'), headers)));
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.nextRetryDelay).toBeUndefined();
+  });
+
+  test('a zero retry-after-ms gives way to a positive retry-after', () => {
+    const failure = asFailure(toModelFailure(httpError(529, errorBody('overloaded_error', 'busy'), { 'retry-after-ms': '0', 'retry-after': '2' })));
+    expect(failure.nextRetryDelay).toBe(2000);
+  });
+
   test('a rejected request ignores retry-after: it will not be retried at all', () => {
     const failure = asFailure(toModelFailure(httpError(400, errorBody('invalid_request_error', 'bad'), { 'retry-after': '7' })));
     expect(failure.nonRetryable).toBe(true);

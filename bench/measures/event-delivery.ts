@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { workflowIdFor } from '../../src/shared/generation';
+import { isFinished } from '../../src/shared/state';
+import type { BenchContext, BenchResults } from '../lib/results';
+import { startStack, type BenchTemporal } from '../lib/stack';
+import { summarize } from '../lib/stats';
+import { describeCpu, measureCpu } from './cpu-usage';
+import { GenerationClient, promptFor } from './generation-client';
+import { textFor } from './scripted-stream';
+import { SignalRecorder } from './signal-recorder';
+import { stackEnv } from './stack-env';
+import { warmUp, warmupScenario, warmupScenarioName } from './warmup';
+
+const batchMs = 100;
+const pollMs = 100;
+const tokensPerSecond = 50;
+
+/**
+ * Measure 3: a text delta leaving the model activity → a polling HTTP client holding it. One generation
+ * streams text at a steady rate with 100 ms batching; the client polls every 100 ms (a fixed cadence,
+ * and at once while a page ends below lastSeq) with its cursor. Per text.delta event, two clocks start:
+ * event.at, when the batch's *first* delta reached the activity (the batch's worst delta, batching wait
+ * included), and the moment the signal carrying the batch left the activity. Both stop when the client
+ * had the page parsed.
+ */
+export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
+  const streamSeconds = ctx.quick ? 8 : 30;
+  const scenario = [{ steps: textFor(streamSeconds, tokensPerSecond), tokensPerSecond, stopReason: 'end_turn' as const }];
+  const signals = new SignalRecorder();
+  const scenarios = { delivery: scenario, [warmupScenarioName]: warmupScenario };
+  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }), { client: signals.client(temporal) });
+  try {
+    await warmUp(stack, temporal);
+    const client = new GenerationClient(stack.url);
+
+    const cpu = measureCpu();
+    const { id } = await client.create(promptFor('delivery'));
+    const latencies: number[] = [];
+    const fromSent: number[] = [];
+    let cursor = 0;
+    const deadline = Date.now() + streamSeconds * 1000 + 60_000;
+    for (let nextPollAt = Date.now(); ; ) {
+      if (Date.now() > deadline) throw new Error(`event delivery: generation ${id} still running long after its ${streamSeconds} s stream`);
+      await sleep(Math.max(0, nextPollAt - Date.now()));
+      nextPollAt = Date.now() + pollMs;
+      const { page, receivedAt } = await client.events(id, cursor);
+      if (page.gap) throw new Error(`event delivery: the poller fell behind the buffer after seq ${cursor}`);
+      for (const event of page.events) {
+        if (event.seq !== cursor + 1) throw new Error(`event delivery: expected seq ${cursor + 1}, got ${event.seq}`);
+        cursor = event.seq;
+        if (event.type !== 'text.delta') continue;
+        latencies.push(receivedAt - Date.parse(event.at));
+        const sentAt = signals.textSentAt(workflowIdFor(id), event.at);
+        if (sentAt !== undefined) fromSent.push(receivedAt - sentAt);
+      }
+      if (cursor < page.lastSeq) nextPollAt = Date.now();
+      else if (isFinished(page.status)) break;
+    }
+    if (latencies.length < streamSeconds) throw new Error(`event delivery: only ${latencies.length} text batches for a ${streamSeconds} s stream`);
+    const usage = describeCpu(cpu());
+    if (fromSent.length < latencies.length * 0.9) throw new Error(`event delivery: only ${fromSent.length} of ${latencies.length} batches matched a recorded signal`);
+    const summary = summarize(latencies);
+    const fromBatchSent = summarize(fromSent);
+    ctx.log(`event delivery: from first delta ${JSON.stringify(summary)}, from batch sent ${JSON.stringify(fromBatchSent)}`);
+    return {
+      eventDeliveryMs: { ...summary, batchMs, pollMs, fromBatchSent },
+      samples: { eventDelivery: latencies, eventDeliveryFromSent: fromSent },
+      settings: { eventDelivery: { streamSeconds, tokensPerSecond, batchMs, pollMs, cpu: usage } },
+    };
+  } finally {
+    await stack.close();
+  }
+}

@@ -1,0 +1,27 @@
+import type { BenchContext, BenchResults } from '../lib/results';
+import type { BenchTemporal } from '../lib/stack';
+import { measureCapacity } from './capacity';
+import { measureDispatchLatency } from './dispatch-latency';
+import { measureEventDelivery } from './event-delivery';
+import { measureFanout } from './fanout';
+import { measureHistoryCost } from './history-cost';
+import { measureOverlap } from './overlap';
+
+export type MeasureFunction = (temporal: BenchTemporal, ctx: BenchContext) => Promise<Partial<BenchResults>>;
+
+export interface MeasureEntry {
+  /** The name `--only` takes and the page shows. */
+  name: string;
+  /** The function, or undefined when its module is not in this checkout (the page then says "missing"). */
+  load(): Promise<MeasureFunction | undefined>;
+}
+
+/** Every measure, in the order they run. */
+export const measures: MeasureEntry[] = [
+  { name: 'event-delivery', load: async () => measureEventDelivery },
+  { name: 'dispatch-latency', load: async () => measureDispatchLatency },
+  { name: 'overlap', load: async () => measureOverlap },
+  { name: 'history-cost', load: async () => measureHistoryCost },
+  { name: 'fanout', load: async () => measureFanout },
+  { name: 'capacity', load: async () => measureCapacity },
+];

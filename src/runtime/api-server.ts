@@ -1,0 +1,79 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Connection } from '@temporalio/client';
+import type { Config } from '../config';
+import { defaultGenerationOptions } from '../shared/generation';
+import { answerClientErrorsWithJson } from '../server/client-error-handler';
+import { createApp, type HealthCheck } from '../server/create-app';
+import { GenerationCommands } from '../server/generation-commands';
+import { GenerationService } from '../server/generation-service';
+
+export interface RunningApi {
+  url: string;
+  generations: GenerationService;
+  close(): Promise<void>;
+}
+
+export function createGenerationService(config: Config, connection: Connection): GenerationService {
+  return new GenerationService({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    defaultModel: config.model,
+    defaultMaxIterations: config.maxIterations,
+    generationOptions: {
+      ...defaultGenerationOptions,
+      textBatchMs: config.textBatchMs,
+      eventBufferSize: config.eventBufferSize,
+      toolDecisionTimeoutMs: config.toolDecisionTimeoutMs,
+      blockedTimeoutMs: config.blockedTimeoutMs,
+      continueAsNewAfterEvents: config.continueAsNewAfterEvents,
+      toolDispatch: config.toolDispatch,
+    },
+  });
+}
+
+export function createGenerationCommands(config: Config, connection: Connection, generations: GenerationService): GenerationCommands {
+  return new GenerationCommands({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    onNewRun: (id) => generations.invalidate(id),
+  });
+}
+
+/** 'ok', or why the Temporal frontend did not answer. */
+export async function temporalReachability(connection: Connection): Promise<string> {
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return 'ok';
+  } catch (err) {
+    return `unreachable: ${(err as Error).message}`;
+  }
+}
+
+/** The HTTP API on `config.host:config.port`; the caller decides what health means (with or without a worker). */
+export async function startApiServer(deps: { config: Config; connection: Connection; health: HealthCheck }): Promise<RunningApi> {
+  const generations = createGenerationService(deps.config, deps.connection);
+  const commands = createGenerationCommands(deps.config, deps.connection, generations);
+  const app = createApp({ generations, commands, apiToken: deps.config.apiToken, health: deps.health });
+  const server = await listen(app, deps.config.port, deps.config.host);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${deps.config.host}:${port}`,
+    generations,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.once('error', reject);
+    answerClientErrorsWithJson(server);
+  });
+}

@@ -1,0 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { HttpError } from './http-error';
+
+/**
+ * The scheme is case-insensitive (RFC 9110). The token is taken as any run of non-space
+ * characters, wider than RFC 6750's b64token, so that every token the config accepts can match.
+ */
+const bearerHeader = /^Bearer +(\S+)$/i;
+
+/**
+ * Lets a request through only with `Authorization: Bearer <token>`. Tokens are compared as SHA-256
+ * digests with timingSafeEqual: equal-length inputs, so neither the content nor the length of the
+ * expected token shows in the response time.
+ */
+export function requireBearerToken(token: string): RequestHandler {
+  const expected = digest(token);
+  return function requireBearer(req, res, next) {
+    const presented = bearerHeader.exec(req.headers.authorization ?? '')?.[1];
+    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) {
+      next();
+      return;
+    }
+    res.setHeader('WWW-Authenticate', presented === undefined ? 'Bearer realm="toolstream"' : 'Bearer realm="toolstream", error="invalid_token"');
+    next(new HttpError(401, 'unauthorized', 'This API needs an Authorization: Bearer <token> header with the configured token'));
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

@@ -1,0 +1,37 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit, runMain, stopOnSignals } from './runtime/process-lifecycle';
+import { createToolstreamWorker } from './worker/create-worker';
+
+/**
+ * `npm run start:worker`: only the Temporal worker (workflows, the model activity, the tools), for
+ * running as many workers as the load needs next to one or more `start:api` processes. Needs an
+ * existing Temporal server (TEMPORAL_ADDRESS) and a model (ANTHROPIC_API_KEY or ANTHROPIC_BASE_URL).
+ * SIGTERM lets running activities finish before it exits.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const address = config.temporal.address;
+  if (!address) throw new Error('TEMPORAL_ADDRESS must name the Temporal server the worker polls (host:port).');
+  if (!config.anthropic.apiKey && !config.anthropic.baseUrl) {
+    throw new Error('Set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a compatible endpoint): a worker-only process has no demo model.');
+  }
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await createToolstreamWorker({ connection: nativeConnection, client, config });
+  const running = worker.run();
+  stopOnSignals([
+    async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+    () => nativeConnection.close(),
+    () => connection.close(),
+  ]);
+  console.log(`toolstream worker polling task queue ${config.temporal.taskQueue} on ${address} (workspaces in ${config.workspaceDir})`);
+  await running;
+}
+
+runMain(main);
