@@ -138,6 +138,8 @@ export interface FanoutDetails {
 /** Optional per-step detail of the capacity ramp: what the machine spent, to say what limits capacity. */
 export interface CapacityStepDetail {
   dispatchP50Ms: number;
+  /** Dispatch split at the workflow task that scheduled the tool: tool.detected → that task started (signal trip), → tool code (worker). */
+  dispatchParts: { toWorkflowP50Ms: number; toWorkflowP99Ms: number; toToolCodeP50Ms: number; toToolCodeP99Ms: number };
   failedGenerations: number;
   /** Percent of one core over the step, per process; `otherLoad` is what other jobs on the machine used. */
   cpuPercent: { worker: number; workerMainThread: number; workerWorkflowThread: number; temporal: number; fakeModel: number; bench: number; otherLoad: number };

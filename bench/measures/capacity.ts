@@ -12,6 +12,7 @@ import { childPids, CpuWindow, readRssMB, RssSampler, ThreadCpuWindow, type CpuS
 import type { BenchContext, BenchResults } from '../lib/results';
 import type { BenchTemporal } from '../lib/stack';
 import { percentile } from '../lib/stats';
+import { extraStackEnv } from './stack-env';
 
 /**
  * Measure 6, capacity: how many concurrent streaming generations one worker holds at 50 tokens/s with
@@ -102,8 +103,22 @@ export function capacityOptions(quick: boolean): CapacityOptions {
 }
 
 export async function measureCapacity(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
-  const report = await runCapacity(temporal, capacityOptions(ctx.quick), ctx.log);
+  const options: CapacityOptions = { ...capacityOptions(ctx.quick), stackEnv: extraStackEnv() };
+  const report = await runCapacity(temporal, options, ctx.log);
+  const { scenario } = options;
   return {
+    settings: {
+      capacity: {
+        steps: report.steps.map((step) => step.concurrent).join(', '),
+        streamSeconds: scenario.streamMs / 1000,
+        tokensPerSecond: scenario.tokensPerSecond,
+        toolCallEverySeconds: scenario.toolEveryMs / 1000,
+        tool: `sleep ${scenario.toolMs} ms`,
+        pollMs: options.pollMs,
+        startsSpreadOverMs: options.staggerMs,
+        worker: 'own process, warmed up, one for the whole ramp',
+      },
+    },
     capacity: {
       maxConcurrent: report.maxConcurrent,
       rssPerGenerationMB: report.rssPerGenerationMB,
@@ -115,6 +130,7 @@ export async function measureCapacity(temporal: BenchTemporal, ctx: BenchContext
         dispatchP99Ms: step.dispatchP99Ms,
         rssMB: step.rssMB,
         dispatchP50Ms: step.dispatchP50Ms,
+        dispatchParts: step.dispatchParts,
         failedGenerations: step.failedGenerations,
         cpuPercent: {
           worker: step.cpu.processes.worker,
