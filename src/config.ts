@@ -16,6 +16,9 @@ export interface Config {
   workspaceDir: string;
   testTools: boolean;
   textBatchMs: number;
+  /** Text signals per second one worker's streams may send together; more streams stretch each one's window. */
+  textSignalsPerSecond: number;
+  maxConcurrentActivities: number;
   eventBufferSize: number;
   maxIterations: number;
   maxFileBytes: number;
@@ -56,6 +59,8 @@ const variables = {
   TOOLSTREAM_WORKSPACE_DIR: z.string().min(1).optional(),
   TOOLSTREAM_TEST_TOOLS: booleanFlag.default(false),
   TOOLSTREAM_TEXT_BATCH_MS: positiveInt.max(10_000).default(100),
+  TOOLSTREAM_TEXT_SIGNALS_PER_SECOND: positiveInt.max(100_000).default(100),
+  TOOLSTREAM_MAX_CONCURRENT_ACTIVITIES: positiveInt.max(100_000).default(1000),
   TOOLSTREAM_EVENT_BUFFER: positiveInt.max(100_000).default(1000),
   TOOLSTREAM_MAX_ITERATIONS: positiveInt.max(1000).default(25),
   TOOLSTREAM_MAX_FILE_BYTES: positiveInt.default(1024 * 1024),
@@ -100,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workspaceDir: path.resolve(vars.TOOLSTREAM_WORKSPACE_DIR ?? path.join(dataDir, 'workspaces')),
     testTools: vars.TOOLSTREAM_TEST_TOOLS,
     textBatchMs: vars.TOOLSTREAM_TEXT_BATCH_MS,
+    textSignalsPerSecond: vars.TOOLSTREAM_TEXT_SIGNALS_PER_SECOND,
+    maxConcurrentActivities: vars.TOOLSTREAM_MAX_CONCURRENT_ACTIVITIES,
     eventBufferSize: vars.TOOLSTREAM_EVENT_BUFFER,
     maxIterations: vars.TOOLSTREAM_MAX_ITERATIONS,
     maxFileBytes: vars.TOOLSTREAM_MAX_FILE_BYTES,

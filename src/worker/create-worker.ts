@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { redactingLogger } from '../activities/model/redacting-logger';
+import { TextBatchWindow } from '../activities/model/text-batch-window';
 import type { Config } from '../config';
 import { createToolRegistry } from '../tools';
 
@@ -36,6 +37,7 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     prices: config.prices,
     streamIdleTimeoutMs: config.streamIdleTimeoutMs,
     heartbeatIntervalMs,
+    textBatchWindow: new TextBatchWindow(config.textSignalsPerSecond),
     workspaceRoot: config.workspaceDir,
     maxFileBytes: config.maxFileBytes,
   });
@@ -45,6 +47,9 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     taskQueue: config.temporal.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    // A model stream holds a slot for its whole length and its tools need more: the SDK's default of 100
+    // would cap one worker below 100 concurrent generations.
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxHeartbeatThrottleInterval: heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
   });

@@ -5,7 +5,7 @@ export type SendProgress = (progress: StreamProgress) => Promise<void>;
 
 /**
  * Delivers stream progress to the workflow in order, one signal in flight at a time. Text waits up
- * to `batchMs` to ride along with more; a tool call goes out at once (with any text before it, so
+ * to the batch window to ride along with more; a tool call goes out at once (with any text before it, so
  * order is kept). Whatever piles up while a signal is in flight leaves in the next one.
  */
 export class ProgressSender {
@@ -19,7 +19,8 @@ export class ProgressSender {
   constructor(
     private readonly send: SendProgress,
     private readonly route: { iteration: number; attempt: number },
-    private readonly batchMs: number,
+    /** Read when a batch starts waiting: the window may change with the worker's load. */
+    private readonly batchMs: () => number,
   ) {}
 
   text(text: string): void {
@@ -55,7 +56,7 @@ export class ProgressSender {
 
   private flushSoon(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flushNow(), this.batchMs);
+    this.timer = setTimeout(() => this.flushNow(), this.batchMs());
   }
 
   private flushNow(): void {

@@ -11,6 +11,7 @@ import { ModelErrorType, StreamStalledError, toModelFailure } from './model-erro
 import { ProgressSender } from './progress-sender';
 import { StreamAssembler, type CompletedToolUse } from './stream-assembler';
 import { StreamWatchdog } from './stream-watchdog';
+import type { TextBatchWindow } from './text-batch-window';
 
 export interface ModelActivityDeps {
   temporal: Client;
@@ -21,6 +22,8 @@ export interface ModelActivityDeps {
   prices: PriceTable;
   streamIdleTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** Shared by every stream of this worker: stretches text batches when many stream at once. */
+  textBatchWindow: TextBatchWindow;
 }
 
 /**
@@ -46,7 +49,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
     const sender = new ProgressSender(
       (progress) => workflow.signal(modelStreamSignal, progress),
       { iteration: input.iteration, attempt },
-      input.textBatchMs,
+      () => deps.textBatchWindow.windowMs(input.textBatchMs),
     );
     const toolCalls: DetectedToolCall[] = [];
     const assembler = new StreamAssembler({
@@ -72,6 +75,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
     ctx.cancellationSignal.addEventListener('abort', onCancel);
     const watchdog = new StreamWatchdog(deps.streamIdleTimeoutMs, () => abort.abort());
     const heartbeat = setInterval(() => ctx.heartbeat(toolCalls.length > 0 ? partialTurn() : undefined), deps.heartbeatIntervalMs);
+    const closeWindow = deps.textBatchWindow.open();
     try {
       const stream = await deps.anthropic.messages.create(
         {
@@ -119,6 +123,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       const partial = partialTurn();
       return commitPartialTurn(partial, costUsd(price, partial.usage), describe(failure));
     } finally {
+      closeWindow();
       watchdog.stop();
       clearInterval(heartbeat);
       ctx.cancellationSignal.removeEventListener('abort', onCancel);

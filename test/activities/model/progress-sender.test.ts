@@ -86,7 +86,7 @@ function itemsOf(progress: StreamProgress): Array<string> {
 
 function setup(): { signal: FakeSignal; sender: ProgressSender } {
   const signal = new FakeSignal();
-  return { signal, sender: new ProgressSender(signal.send, ROUTE, BATCH_MS) };
+  return { signal, sender: new ProgressSender(signal.send, ROUTE, () => BATCH_MS) };
 }
 
 beforeEach(() => {
@@ -119,6 +119,31 @@ test('text after a batch went out starts a new batch with its own timestamp', as
   expect(signal.sent.map(itemsOf)).toEqual([['text:one'], ['text:two']]);
   const second = signal.sent[1].items[0];
   expect(second.type === 'text' && second.at).toBe(new Date(START.getTime() + BATCH_MS).toISOString());
+});
+
+test('each batch waits the window current when its first text arrived', async () => {
+  const signal = new FakeSignal();
+  let windowMs = BATCH_MS;
+  const sender = new ProgressSender(signal.send, ROUTE, () => windowMs);
+  sender.text('one');
+  windowMs = 5 * BATCH_MS;
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  expect(signal.sent.map(itemsOf)).toEqual([['text:one']]);
+
+  sender.text('two');
+  await jest.advanceTimersByTimeAsync(5 * BATCH_MS - 1);
+  expect(signal.sent).toHaveLength(1);
+  await jest.advanceTimersByTimeAsync(1);
+  expect(signal.sent.map(itemsOf)).toEqual([['text:one'], ['text:two']]);
+});
+
+test('a tool call does not wait for a long window', async () => {
+  const signal = new FakeSignal();
+  const sender = new ProgressSender(signal.send, ROUTE, () => 60_000);
+  sender.text('before');
+  sender.toolCall(toolCall('t1'));
+  await settle();
+  expect(signal.sent.map(itemsOf)).toEqual([['text:before', 'tool:t1']]);
 });
 
 test('a tool call goes out at once, after the text that preceded it, and cancels the pending text timer', async () => {
