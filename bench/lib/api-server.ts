@@ -1,8 +1,8 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
-import { createApp } from '../../src/server/create-app';
+import { createHttpHandler } from '../../src/server/create-http-handler';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
@@ -33,15 +33,16 @@ export async function startApiOnly(config: Config, connection: Connection): Prom
     },
   });
   const commands = new GenerationCommands({ ...common, onNewRun: (id) => generations.invalidate(id) });
-  const app = createApp({
+  const handler = createHttpHandler({
     generations,
     commands,
     health: async () => ({ ok: true, details: {} }),
     log: (message, err) => console.error(message, err),
   });
   const server = await new Promise<http.Server>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(listening)));
+    const listening = http.createServer(handler);
     listening.once('error', reject);
+    listening.listen(0, '127.0.0.1', () => resolve(listening));
   });
   // Hundreds of pollers each keep a connection alive; the defaults would close them between polls.
   server.keepAliveTimeout = 30_000;

@@ -1,10 +1,11 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import { defaultGenerationOptions } from '../shared/generation';
 import { answerClientErrorsWithJson } from '../server/client-error-handler';
-import { createApp, type HealthCheck } from '../server/create-app';
+import type { HealthCheck } from '../server/create-app';
+import { createHttpHandler } from '../server/create-http-handler';
 import { GenerationCommands } from '../server/generation-commands';
 import { GenerationService } from '../server/generation-service';
 
@@ -56,8 +57,8 @@ export async function temporalReachability(connection: Connection): Promise<stri
 export async function startApiServer(deps: { config: Config; connection: Connection; health: HealthCheck }): Promise<RunningApi> {
   const generations = createGenerationService(deps.config, deps.connection);
   const commands = createGenerationCommands(deps.config, deps.connection, generations);
-  const app = createApp({ generations, commands, apiToken: deps.config.apiToken, health: deps.health });
-  const server = await listen(app, deps.config.port, deps.config.host);
+  const handler = createHttpHandler({ generations, commands, apiToken: deps.config.apiToken, health: deps.health });
+  const server = await listen(handler, deps.config.port, deps.config.host);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${deps.config.host}:${port}`,
@@ -70,10 +71,11 @@ export async function startApiServer(deps: { config: Config; connection: Connect
   };
 }
 
-function listen(app: ReturnType<typeof createApp>, port: number, host: string): Promise<http.Server> {
+function listen(handler: http.RequestListener, port: number, host: string): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    const server = http.createServer(handler);
     server.once('error', reject);
     answerClientErrorsWithJson(server);
+    server.listen(port, host, () => resolve(server));
   });
 }

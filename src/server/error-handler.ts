@@ -11,22 +11,34 @@ export const unknownRoute: RequestHandler = function unknownRoute(req, _res, nex
   next(new HttpError(404, 'route_not_found', `No route for ${req.method} ${req.path}`));
 };
 
+export interface ErrorResponse {
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: ErrorBody;
+}
+
 /**
  * The one place errors become responses: HttpErrors as they say, body-parser errors as 4xx, Temporal
- * being busy or out of reach as 503, the rest 500.
+ * being busy or out of reach as 503, the rest 500. Used by Express's error middleware and by the
+ * fast read path in front of Express.
  */
+export function toErrorResponse(err: unknown, log: (message: string, err: unknown) => void): ErrorResponse {
+  const httpError = toHttpError(err);
+  if (httpError.status >= 500) log('request failed', err);
+  const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
+  if (httpError.details !== undefined) body.error.details = httpError.details;
+  return { status: httpError.status, headers: httpError.headers ?? {}, body };
+}
+
 export function errorHandler(log: (message: string, err: unknown) => void): ErrorRequestHandler {
   return function handleError(err: unknown, _req, res, next) {
     if (res.headersSent) {
       next(err);
       return;
     }
-    const httpError = toHttpError(err);
-    if (httpError.status >= 500) log('request failed', err);
-    const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
-    if (httpError.details !== undefined) body.error.details = httpError.details;
-    if (httpError.headers) res.set(httpError.headers);
-    res.status(httpError.status).json(body);
+    const response = toErrorResponse(err, log);
+    res.set(response.headers);
+    res.status(response.status).json(response.body);
   };
 }
 

@@ -14,15 +14,24 @@ const bearerHeader = /^Bearer +(\S+)$/i;
  * expected token shows in the response time.
  */
 export function requireBearerToken(token: string): RequestHandler {
-  const expected = digest(token);
+  const accepts = bearerTokenCheck(token);
   return function requireBearer(req, res, next) {
-    const presented = bearerHeader.exec(req.headers.authorization ?? '')?.[1];
-    if (presented !== undefined && timingSafeEqual(digest(presented), expected)) {
+    if (accepts(req.headers.authorization)) {
       next();
       return;
     }
+    const presented = bearerHeader.exec(req.headers.authorization ?? '')?.[1];
     res.setHeader('WWW-Authenticate', presented === undefined ? 'Bearer realm="toolstream"' : 'Bearer realm="toolstream", error="invalid_token"');
     next(new HttpError(401, 'unauthorized', 'This API needs an Authorization: Bearer <token> header with the configured token'));
+  };
+}
+
+/** Whether an Authorization header carries the token; for callers that answer a refusal elsewhere. */
+export function bearerTokenCheck(token: string): (authorization: string | undefined) => boolean {
+  const expected = digest(token);
+  return function carriesToken(authorization) {
+    const presented = bearerHeader.exec(authorization ?? '')?.[1];
+    return presented !== undefined && timingSafeEqual(digest(presented), expected);
   };
 }
 

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -6,7 +7,7 @@ import { workflowIdFor } from '../../src/shared/generation';
 import { costUsd, defaultPriceTable, findPrice } from '../../src/shared/pricing';
 import { foldEvents } from '../../src/shared/reducer';
 import { isFinished, type GenerationState } from '../../src/shared/state';
-import { createApp } from '../../src/server/create-app';
+import { createHttpHandler } from '../../src/server/create-http-handler';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
@@ -148,7 +149,7 @@ describe('with the default event buffer', () => {
     await waitFor(() => worker.getState() === 'STOPPED');
 
     // A fresh API instance: nothing cached, no worker to replay on; it must read the workflow result.
-    const app = createApp({
+    const handler = createHttpHandler({
       generations: new GenerationService({
         connection: env.connection,
         namespace: 'default',
@@ -160,7 +161,7 @@ describe('with the default event buffer', () => {
       commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', onNewRun: () => undefined }),
       health: async () => ({ ok: true, details: {} }),
     });
-    const server = app.listen(0, '127.0.0.1');
+    const server = http.createServer(handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const api = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);

@@ -1,9 +1,9 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
-import { createApp } from '../../src/server/create-app';
+import { createHttpHandler } from '../../src/server/create-http-handler';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
@@ -43,9 +43,11 @@ async function startApi(port: number): Promise<Api> {
     defaultMaxIterations: 5,
     generationOptions: defaultGenerationOptions,
   });
-  const app = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
+  const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
   const server = await new Promise<http.Server>((resolve, reject) => {
-    const listening = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(listening)));
+    const listening = http.createServer(handler);
+    listening.once('error', reject);
+    listening.listen(port, '127.0.0.1', () => resolve(listening));
   });
   return { server, service };
 }

@@ -1,9 +1,10 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection, ServiceError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
-import { createApp } from '../../src/server/create-app';
+import { createHttpHandler } from '../../src/server/create-http-handler';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationReader, type EventsQueryFn, type GenerationReaderOptions } from '../../src/server/generation-reader';
 import { GenerationService } from '../../src/server/generation-service';
@@ -266,7 +267,8 @@ describe('when Temporal refuses', () => {
       generationOptions: defaultGenerationOptions,
       reader: { queryEvents: refusingFirst(Number.POSITIVE_INFINITY, busyError), busyRetry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 5 } },
     });
-    const server = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }), log: () => undefined }).listen(0, '127.0.0.1');
+    const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }), log: () => undefined });
+    const server = http.createServer(handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/generations/${id}/events?after=0`;

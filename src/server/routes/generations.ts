@@ -1,16 +1,8 @@
 import { Router } from 'express';
 import type { GenerationCommands } from '../generation-commands';
+import { readGeneration, readGenerationEvents } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
-import {
-  cancelBody,
-  createGenerationBody,
-  emptyBody,
-  eventsQueryParams,
-  generationIdParam,
-  parseOr400,
-  sendMessageBody,
-  toolUseIdParam,
-} from '../request-schemas';
+import { cancelBody, createGenerationBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam } from '../request-schemas';
 
 export function generationsRouter(generations: GenerationService, commands: GenerationCommands): Router {
   const router = Router();
@@ -22,15 +14,11 @@ export function generationsRouter(generations: GenerationService, commands: Gene
   });
 
   router.get('/:id', async function getGeneration(req, res) {
-    const id = parseOr400(generationIdParam, req.params.id, 'id');
-    const state = await generations.state(id);
-    res.json({ ...state, elapsedMs: elapsedMs(state.startedAt, state.finishedAt) });
+    res.json(await readGeneration(generations, req.params.id));
   });
 
   router.get('/:id/events', async function getGenerationEvents(req, res) {
-    const id = parseOr400(generationIdParam, req.params.id, 'id');
-    const { after, limit } = parseOr400(eventsQueryParams, req.query, 'query');
-    res.json(await generations.events(id, after, limit));
+    res.json(await readGenerationEvents(generations, req.params.id, req.query));
   });
 
   router.post('/:id/cancel', async function cancelGeneration(req, res) {
@@ -61,10 +49,4 @@ export function generationsRouter(generations: GenerationService, commands: Gene
   }
 
   return router;
-}
-
-function elapsedMs(startedAt: string | null, finishedAt: string | null): number {
-  if (!startedAt) return 0;
-  const end = finishedAt ? Date.parse(finishedAt) : Date.now();
-  return Math.max(0, end - Date.parse(startedAt));
 }
