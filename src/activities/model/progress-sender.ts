@@ -35,6 +35,18 @@ export class ProgressSender {
     this.flushNow();
   }
 
+  /**
+   * A tool_use block began: its call follows once the input has streamed. Pending text then waits a
+   * full window from here, so that for a short input it leaves with the call in one signal instead of
+   * just before it, where the call would queue behind that signal and its workflow task.
+   */
+  toolCallStarting(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushSoon();
+  }
+
   setPhase(phase: ModelPhase): void {
     if (phase === this.phase) return;
     this.phase = phase;

@@ -57,7 +57,10 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         sender.setPhase('streaming');
         sender.text(text);
       },
-      onBlockStart: (type) => sender.setPhase(type === 'thinking' || type === 'redacted_thinking' ? 'thinking' : 'streaming'),
+      onBlockStart: (type) => {
+        sender.setPhase(type === 'thinking' || type === 'redacted_thinking' ? 'thinking' : 'streaming');
+        if (type === 'tool_use') sender.toolCallStarting();
+      },
       onToolUse: (toolUse) => {
         const call = detectToolCall(deps.tools, toolUse);
         toolCalls.push(call);

@@ -137,6 +137,37 @@ test('each batch waits the window current when its first text arrived', async ()
   expect(signal.sent.map(itemsOf)).toEqual([['text:one'], ['text:two']]);
 });
 
+test('when a tool_use block starts, pending text waits a full window from then and leaves with a call that comes in time', async () => {
+  const { signal, sender } = setup();
+  sender.text('Let me check.');
+  await jest.advanceTimersByTimeAsync(BATCH_MS - 5);
+  sender.toolCallStarting();
+  await jest.advanceTimersByTimeAsync(BATCH_MS - 1);
+  expect(signal.sent).toHaveLength(0);
+  sender.toolCall(toolCall('t1'));
+  await settle();
+  expect(signal.sent.map(itemsOf)).toEqual([['text:Let me check.', 'tool:t1']]);
+});
+
+test('a tool_use block whose input takes longer than the window does not hold the text back further', async () => {
+  const { signal, sender } = setup();
+  sender.text('Writing it.');
+  await jest.advanceTimersByTimeAsync(10);
+  sender.toolCallStarting();
+  await jest.advanceTimersByTimeAsync(BATCH_MS);
+  expect(signal.sent.map(itemsOf)).toEqual([['text:Writing it.']]);
+  sender.toolCall(toolCall('t1'));
+  await settle();
+  expect(signal.sent.map(itemsOf)).toEqual([['text:Writing it.'], ['tool:t1']]);
+});
+
+test('a tool_use block start with nothing pending sends nothing', async () => {
+  const { signal, sender } = setup();
+  sender.toolCallStarting();
+  await jest.advanceTimersByTimeAsync(5 * BATCH_MS);
+  expect(signal.sent).toHaveLength(0);
+});
+
 test('a tool call does not wait for a long window', async () => {
   const signal = new FakeSignal();
   const sender = new ProgressSender(signal.send, ROUTE, () => 60_000);
