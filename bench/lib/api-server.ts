@@ -2,10 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
+import { createGenerationCommands, createGenerationService } from '../../src/runtime/api-server';
 import { createHttpHandler } from '../../src/server/create-http-handler';
-import { GenerationCommands } from '../../src/server/generation-commands';
-import { GenerationService } from '../../src/server/generation-service';
-import { defaultGenerationOptions } from '../../src/shared/generation';
 
 export interface BenchApi {
   url: string;
@@ -17,27 +15,12 @@ export interface BenchApi {
  * measures that run the worker in a process of its own.
  */
 export async function startApiOnly(config: Config, connection: Connection): Promise<BenchApi> {
-  const common = { connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue };
-  const generations = new GenerationService({
-    ...common,
-    defaultModel: config.model,
-    defaultMaxIterations: config.maxIterations,
-    generationOptions: {
-      ...defaultGenerationOptions,
-      textBatchMs: config.textBatchMs,
-      eventBufferSize: config.eventBufferSize,
-      toolDecisionTimeoutMs: config.toolDecisionTimeoutMs,
-      blockedTimeoutMs: config.blockedTimeoutMs,
-      continueAsNewAfterEvents: config.continueAsNewAfterEvents,
-      toolDispatch: config.toolDispatch,
-    },
-  });
-  const commands = new GenerationCommands({ ...common, onNewRun: (id) => generations.invalidate(id) });
+  const generations = createGenerationService(config, connection);
+  const commands = createGenerationCommands(config, connection, generations);
   const handler = createHttpHandler({
     generations,
     commands,
     health: async () => ({ ok: true, details: {} }),
-    log: (message, err) => console.error(message, err),
   });
   const server = await new Promise<http.Server>((resolve, reject) => {
     const listening = http.createServer(handler);

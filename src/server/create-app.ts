@@ -18,6 +18,8 @@ export interface AppDeps {
   log?: (message: string, err: unknown) => void;
 }
 
+export const logToStderr = (message: string, err: unknown): void => console.error(message, err);
+
 /** Builds the HTTP API without listening, so tests and the launcher decide where it runs. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -36,6 +38,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/generations', generationsRouter(deps.generations, deps.commands));
 
   app.use(unknownRoute);
-  app.use(errorHandler(deps.log ?? ((message, err) => console.error(message, err))));
+  app.use(errorHandler(deps.log ?? logToStderr));
   return app;
 }

@@ -28,13 +28,13 @@ export function fastReads(deps: FastReadsDeps, next: RequestListener): RequestLi
     }
     const [, id, events, query] = route;
     const body = events ? readGenerationEvents(deps.generations, id, querystring.parse(query ?? '')) : readGeneration(deps.generations, id);
-    body.then(
-      (value) => sendJson(res, 200, {}, value),
-      (err: unknown) => {
+    // One chain, so that a failure while answering is answered too (or dropped once headers are out), never unhandled.
+    void body
+      .then((value) => sendJson(res, 200, {}, value))
+      .catch((err: unknown) => {
         const response = toErrorResponse(err, deps.log);
         sendJson(res, response.status, response.headers, response.body);
-      },
-    );
+      });
   };
 }
 
