@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { loadConfigOrExit, runMain, stopOnSignals } from './runtime/process-lifecycle';
 import { startApiServer, temporalReachability } from './runtime/api-server';
+import { createStorage } from './storage/storage';
 
 /**
  * `npm run start:api`: only the HTTP API, for running apart from the workers (`start:worker`). It
@@ -12,9 +13,11 @@ async function main(): Promise<void> {
   if (!address) throw new Error('TEMPORAL_ADDRESS must name the Temporal server the API talks to (host:port).');
 
   const connection = await Connection.connect({ address });
+  const storage = await createStorage(config);
   const api = await startApiServer({
     config,
     connection,
+    storage,
     health: async function health() {
       const temporal = await temporalReachability(connection);
       return { ok: temporal === 'ok', details: { temporal } };

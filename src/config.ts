@@ -28,7 +28,17 @@ export interface Config {
   continueAsNewAfterEvents: number;
   toolDispatch: ToolDispatch;
   prices: PriceTable;
+  /** Where a generation's data lives outside Temporal: claim-checked payloads, conversations, archived logs. */
+  store: StoreConfig;
+  /** Temporal's External Storage: payloads above the threshold go to the store, history keeps a reference. */
+  claimCheck: { enabled: boolean; thresholdBytes: number };
+  /** The largest payload Temporal accepts (its blob size limit): what we check against when the claim check is off. */
+  payloadLimitBytes: number;
 }
+
+export type StoreConfig =
+  | { kind: 'fs'; dir: string }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint: string | undefined; region: string; forcePathStyle: boolean; createBucket: boolean };
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -70,6 +80,20 @@ const variables = {
   TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: positiveInt.min(100).default(10_000),
   TOOLSTREAM_TOOL_DISPATCH: z.enum([ToolDispatch.incremental, ToolDispatch.afterStream]).default(ToolDispatch.incremental),
   TOOLSTREAM_PRICES_FILE: z.string().min(1).optional(),
+  TOOLSTREAM_STORE: z.enum(['fs', 's3']).default('fs'),
+  TOOLSTREAM_STORE_DIR: z.string().min(1).optional(),
+  TOOLSTREAM_S3_BUCKET: z.string().min(3).max(63).optional(),
+  TOOLSTREAM_S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or path segments each ending in "/"')
+    .default('toolstream/'),
+  TOOLSTREAM_S3_ENDPOINT: z.url().optional(),
+  TOOLSTREAM_S3_REGION: z.string().min(1).default('us-east-1'),
+  TOOLSTREAM_S3_FORCE_PATH_STYLE: booleanFlag.optional(),
+  TOOLSTREAM_S3_CREATE_BUCKET: booleanFlag.default(false),
+  TOOLSTREAM_CLAIM_CHECK: z.enum(['on', 'off']).default('on'),
+  TOOLSTREAM_CLAIM_CHECK_THRESHOLD: positiveInt.min(1024).default(128 * 1024),
+  TOOLSTREAM_PAYLOAD_LIMIT: positiveInt.default(2 * 1024 * 1024),
 } as const;
 
 /**
@@ -116,6 +140,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     continueAsNewAfterEvents: vars.TOOLSTREAM_CONTINUE_AS_NEW_EVENTS,
     toolDispatch: vars.TOOLSTREAM_TOOL_DISPATCH,
     prices: vars.TOOLSTREAM_PRICES_FILE ? loadPriceTable(vars.TOOLSTREAM_PRICES_FILE) : defaultPriceTable,
+    store: storeConfig(vars, dataDir),
+    claimCheck: { enabled: vars.TOOLSTREAM_CLAIM_CHECK === 'on', thresholdBytes: vars.TOOLSTREAM_CLAIM_CHECK_THRESHOLD },
+    payloadLimitBytes: vars.TOOLSTREAM_PAYLOAD_LIMIT,
+  };
+}
+
+function storeConfig(vars: Variables, dataDir: string): StoreConfig {
+  if (vars.TOOLSTREAM_STORE === 'fs') return { kind: 'fs', dir: path.resolve(vars.TOOLSTREAM_STORE_DIR ?? path.join(dataDir, 'store')) };
+  if (vars.TOOLSTREAM_S3_BUCKET === undefined) throw new ConfigError('TOOLSTREAM_S3_BUCKET', 'must be set when TOOLSTREAM_STORE=s3');
+  return {
+    kind: 's3',
+    bucket: vars.TOOLSTREAM_S3_BUCKET,
+    prefix: vars.TOOLSTREAM_S3_PREFIX,
+    endpoint: vars.TOOLSTREAM_S3_ENDPOINT,
+    region: vars.TOOLSTREAM_S3_REGION,
+    // S3-compatible servers (MinIO, moto) are addressed by path; AWS itself by virtual host.
+    forcePathStyle: vars.TOOLSTREAM_S3_FORCE_PATH_STYLE ?? vars.TOOLSTREAM_S3_ENDPOINT !== undefined,
+    createBucket: vars.TOOLSTREAM_S3_CREATE_BUCKET,
   };
 }
 

@@ -1,8 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { calculatorDemoScenario, startFakeAnthropic } from './fake-anthropic';
 import { loadConfigOrExit, runMain, stopOnSignals, type StopStep } from './runtime/process-lifecycle';
 import { startToolstream } from './runtime/start-toolstream';
+import { createStorage } from './storage/storage';
 import { startDevServer } from './temporal/dev-server';
 
 /**
@@ -30,8 +31,8 @@ async function main(): Promise<void> {
 
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const toolstream = await startToolstream({ config, nativeConnection, connection, client });
+  const storage = await createStorage(config);
+  const toolstream = await startToolstream({ config, nativeConnection, connection, storage });
   stops.unshift(async () => {
     await toolstream.close();
     await nativeConnection.close();

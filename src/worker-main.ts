@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit, runMain, stopOnSignals } from './runtime/process-lifecycle';
+import { createStorage } from './storage/storage';
 import { createToolstreamWorker } from './worker/create-worker';
 
 /**
@@ -19,8 +20,8 @@ async function main(): Promise<void> {
 
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  const worker = await createToolstreamWorker({ connection: nativeConnection, client, config });
+  const storage = await createStorage(config);
+  const worker = await createToolstreamWorker({ connection: nativeConnection, clientConnection: connection, storage, config });
   const running = worker.run();
   stopOnSignals([
     async () => {

@@ -37,6 +37,9 @@ const defaults: Config = {
   continueAsNewAfterEvents: 10_000,
   toolDispatch: 'incremental',
   prices: defaultPriceTable,
+  store: { kind: 'fs', dir: path.resolve('data', 'store') },
+  claimCheck: { enabled: true, thresholdBytes: 128 * 1024 },
+  payloadLimitBytes: 2 * 1024 * 1024,
 };
 
 let tempDir: string;
@@ -233,5 +236,36 @@ describe('TOOLSTREAM_PRICES_FILE', () => {
     const err = configErrorFor({ TOOLSTREAM_PRICES_FILE: file });
     expect(err.message).toMatch(/^Invalid configuration: TOOLSTREAM_PRICES_FILE is not a price table: /);
     expect(err.message).toContain(`${field}:`);
+  });
+});
+
+describe('storage variables', () => {
+  test('the store defaults to data/store and follows TOOLSTREAM_DATA_DIR or TOOLSTREAM_STORE_DIR', () => {
+    expect(loadConfig({ TOOLSTREAM_DATA_DIR: '/tmp/ts-data' }).store).toEqual({ kind: 'fs', dir: '/tmp/ts-data/store' });
+    expect(loadConfig({ TOOLSTREAM_STORE_DIR: '/tmp/elsewhere' }).store).toEqual({ kind: 'fs', dir: '/tmp/elsewhere' });
+  });
+
+  test('s3 needs a bucket and takes endpoint, prefix, region and path style', () => {
+    expect(configErrorFor({ TOOLSTREAM_STORE: 's3' }).message).toMatch(/TOOLSTREAM_S3_BUCKET must be set when TOOLSTREAM_STORE=s3/);
+    expect(loadConfig({ TOOLSTREAM_STORE: 's3', TOOLSTREAM_S3_BUCKET: 'gens', TOOLSTREAM_S3_ENDPOINT: 'http://127.0.0.1:9000' }).store).toEqual({
+      kind: 's3',
+      bucket: 'gens',
+      prefix: 'toolstream/',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      createBucket: false,
+    });
+    const aws = loadConfig({ TOOLSTREAM_STORE: 's3', TOOLSTREAM_S3_BUCKET: 'gens', TOOLSTREAM_S3_PREFIX: 'a/b/', TOOLSTREAM_S3_REGION: 'eu-west-1' }).store;
+    expect(aws).toMatchObject({ prefix: 'a/b/', region: 'eu-west-1', forcePathStyle: false, endpoint: undefined });
+    expect(configErrorFor({ TOOLSTREAM_STORE: 's3', TOOLSTREAM_S3_BUCKET: 'gens', TOOLSTREAM_S3_PREFIX: 'no-slash' }).message).toMatch(/TOOLSTREAM_S3_PREFIX/);
+    expect(configErrorFor({ TOOLSTREAM_STORE: 'gcs' }).message).toMatch(/TOOLSTREAM_STORE/);
+  });
+
+  test('the claim check can be switched off and its threshold set', () => {
+    expect(loadConfig({ TOOLSTREAM_CLAIM_CHECK: 'off', TOOLSTREAM_CLAIM_CHECK_THRESHOLD: '65536' }).claimCheck).toEqual({ enabled: false, thresholdBytes: 65536 });
+    expect(configErrorFor({ TOOLSTREAM_CLAIM_CHECK: 'maybe' }).message).toMatch(/TOOLSTREAM_CLAIM_CHECK/);
+    expect(configErrorFor({ TOOLSTREAM_CLAIM_CHECK_THRESHOLD: '10' }).message).toMatch(/TOOLSTREAM_CLAIM_CHECK_THRESHOLD/);
+    expect(loadConfig({ TOOLSTREAM_PAYLOAD_LIMIT: '1000000' }).payloadLimitBytes).toBe(1_000_000);
   });
 });

@@ -4,6 +4,7 @@ import type { Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
 import { createGenerationCommands, createGenerationService } from '../../src/runtime/api-server';
 import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createStorage } from '../../src/storage/storage';
 
 export interface BenchApi {
   url: string;
@@ -15,8 +16,9 @@ export interface BenchApi {
  * measures that run the worker in a process of its own.
  */
 export async function startApiOnly(config: Config, connection: Connection): Promise<BenchApi> {
-  const generations = createGenerationService(config, connection);
-  const commands = createGenerationCommands(config, connection, generations);
+  const storage = await createStorage(config);
+  const generations = createGenerationService(config, connection, storage);
+  const commands = createGenerationCommands(config, connection, storage, generations);
   const handler = createHttpHandler({
     generations,
     commands,

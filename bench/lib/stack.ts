@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { ClientInterceptors } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { startFakeAnthropic, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
 import { startToolstream, type RunningToolstream } from '../../src/runtime/start-toolstream';
+import { createStorage } from '../../src/storage/storage';
 import { devServerDynamicConfig, findTemporalCli } from '../../src/temporal/temporal-cli';
 
 export interface BenchTemporal {
@@ -43,8 +44,8 @@ export interface BenchStack {
 let queueCounter = 0;
 
 export interface StackOptions {
-  /** The client the worker's activities signal through (e.g. one with an interceptor that times the signals). */
-  client?: Client;
+  /** Interceptors of the client the worker's activities signal through (e.g. one that times the signals). */
+  clientInterceptors?: ClientInterceptors;
 }
 
 /** Worker + HTTP API on their own task queue, talking to the fake model over real HTTP/SSE through the real SDK. */
@@ -63,6 +64,7 @@ export async function startStack(
     ANTHROPIC_BASE_URL: fake.url,
     TOOLSTREAM_TASK_QUEUE: `toolstream-bench-${process.pid}-${++queueCounter}`,
     TOOLSTREAM_WORKSPACE_DIR: workspaceDir,
+    TOOLSTREAM_STORE_DIR: path.join(workspaceDir, '.store'),
     TOOLSTREAM_TEST_TOOLS: '1',
     ...env,
   });
@@ -70,7 +72,8 @@ export async function startStack(
     config,
     nativeConnection: temporal.env.nativeConnection,
     connection: temporal.env.connection,
-    client: options.client ?? temporal.env.client,
+    storage: await createStorage(config),
+    clientInterceptors: options.clientInterceptors,
     workflowBundle: temporal.bundle,
   });
   return {

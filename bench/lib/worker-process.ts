@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
+import { createStorage } from '../../src/storage/storage';
 import { createToolstreamWorker } from '../../src/worker/create-worker';
 import { reportLoopStats, sendToParent, serveParent } from './child-entry';
 
@@ -19,10 +20,10 @@ async function main(): Promise<void> {
 
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
   const worker = await createToolstreamWorker({
     connection: nativeConnection,
-    client,
+    clientConnection: connection,
+    storage: await createStorage(config),
     config,
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
   });

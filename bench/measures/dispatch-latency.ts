@@ -69,7 +69,7 @@ export async function measureDispatchLatency(temporal: BenchTemporal, ctx: Bench
 
   const signals = new SignalRecorder();
   const scenarios = { dispatch: scenario, [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, stackEnv(), { client: signals.client(temporal) });
+  const stack = await startStack(temporal, scenarios, stackEnv(), { clientInterceptors: signals.interceptors() });
   try {
     await warmUp(stack, temporal);
     for (const [level, perLane] of Object.entries(plan.ours)) {

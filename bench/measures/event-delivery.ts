@@ -28,7 +28,7 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
   const scenario = [{ steps: textFor(streamSeconds, tokensPerSecond), tokensPerSecond, stopReason: 'end_turn' as const }];
   const signals = new SignalRecorder();
   const scenarios = { delivery: scenario, [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }), { client: signals.client(temporal) });
+  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }), { clientInterceptors: signals.interceptors() });
   try {
     await warmUp(stack, temporal);
     const client = new GenerationClient(stack.url);

@@ -1,7 +1,6 @@
-import { Client } from '@temporalio/client';
+import type { ClientInterceptors } from '@temporalio/client';
 import { modelStreamSignal } from '../../src/shared/definitions';
 import type { StreamProgress } from '../../src/shared/model-turn';
-import type { BenchTemporal } from '../lib/stack';
 
 /**
  * A client for the worker whose interceptor notes when each modelStream signal leaves the model activity,
@@ -12,21 +11,17 @@ export class SignalRecorder {
   private readonly textSent = new Map<string, number>();
   private readonly toolSent = new Map<string, number>();
 
-  client(temporal: BenchTemporal): Client {
-    return new Client({
-      connection: temporal.env.connection,
-      namespace: temporal.env.client.options.namespace,
-      interceptors: {
-        workflow: [
-          {
-            signal: (input, next) => {
-              if (input.signalName === modelStreamSignal.name) this.note(Date.now(), input.workflowExecution.workflowId, input.args[0] as StreamProgress);
-              return next(input);
-            },
+  interceptors(): ClientInterceptors {
+    return {
+      workflow: [
+        {
+          signal: (input, next) => {
+            if (input.signalName === modelStreamSignal.name) this.note(Date.now(), input.workflowExecution.workflowId, input.args[0] as StreamProgress);
+            return next(input);
           },
-        ],
-      },
-    });
+        },
+      ],
+    };
   }
 
   /** When the signal carrying the text batch whose first delta arrived at `at` left the activity. */

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import type { Storage } from '../storage/storage';
 import { defaultGenerationOptions } from '../shared/generation';
 import { answerClientErrorsWithJson } from '../server/client-error-handler';
 import type { HealthCheck } from '../server/create-app';
@@ -15,9 +16,10 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export function createGenerationService(config: Config, connection: Connection): GenerationService {
+export function createGenerationService(config: Config, connection: Connection, storage: Storage): GenerationService {
   return new GenerationService({
     connection,
+    storage,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     defaultModel: config.model,
@@ -30,13 +32,15 @@ export function createGenerationService(config: Config, connection: Connection):
       blockedTimeoutMs: config.blockedTimeoutMs,
       continueAsNewAfterEvents: config.continueAsNewAfterEvents,
       toolDispatch: config.toolDispatch,
+      payloadLimitBytes: storage.payloadLimitBytes,
     },
   });
 }
 
-export function createGenerationCommands(config: Config, connection: Connection, generations: GenerationService): GenerationCommands {
+export function createGenerationCommands(config: Config, connection: Connection, storage: Storage, generations: GenerationService): GenerationCommands {
   return new GenerationCommands({
     connection,
+    storage,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     onNewRun: (id) => generations.invalidate(id),
@@ -54,9 +58,9 @@ export async function temporalReachability(connection: Connection): Promise<stri
 }
 
 /** The HTTP API on `config.host:config.port`; the caller decides what health means (with or without a worker). */
-export async function startApiServer(deps: { config: Config; connection: Connection; health: HealthCheck }): Promise<RunningApi> {
-  const generations = createGenerationService(deps.config, deps.connection);
-  const commands = createGenerationCommands(deps.config, deps.connection, generations);
+export async function startApiServer(deps: { config: Config; connection: Connection; storage: Storage; health: HealthCheck }): Promise<RunningApi> {
+  const generations = createGenerationService(deps.config, deps.connection, deps.storage);
+  const commands = createGenerationCommands(deps.config, deps.connection, deps.storage, generations);
   const handler = createHttpHandler({ generations, commands, apiToken: deps.config.apiToken, health: deps.health });
   const server = await listen(handler, deps.config.port, deps.config.host);
   const { port } = server.address() as AddressInfo;

@@ -1,6 +1,7 @@
-import type { Client, Connection } from '@temporalio/client';
+import type { ClientInterceptors, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
+import type { Storage } from '../storage/storage';
 import type { GenerationService } from '../server/generation-service';
 import { createToolstreamWorker } from '../worker/create-worker';
 import { startApiServer, temporalReachability } from './api-server';
@@ -9,7 +10,8 @@ export interface ToolstreamDeps {
   config: Config;
   nativeConnection: NativeConnection;
   connection: Connection;
-  client: Client;
+  storage: Storage;
+  clientInterceptors?: ClientInterceptors;
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -25,7 +27,9 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
   const { config } = deps;
   const worker = await createToolstreamWorker({
     connection: deps.nativeConnection,
-    client: deps.client,
+    clientConnection: deps.connection,
+    storage: deps.storage,
+    clientInterceptors: deps.clientInterceptors,
     config,
     workflowBundle: deps.workflowBundle,
   });
@@ -33,6 +37,7 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
   const api = await startApiServer({
     config,
     connection: deps.connection,
+    storage: deps.storage,
     health: async function health() {
       const workerState = worker.getState();
       const temporal = await temporalReachability(deps.connection);

@@ -14,13 +14,16 @@ import {
   UpdateRejection,
   type ToolDecision,
 } from '../shared/definitions';
-import { workflowIdFor, type GenerationInput, type GenerationResult } from '../shared/generation';
+import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationResult } from '../shared/generation';
+import { EventLogArchive } from '../storage/event-log-archive';
+import type { Storage } from '../storage/storage';
 import { HttpError, notFound } from './http-error';
 
 export interface GenerationCommandsOptions {
   connection: Connection;
   namespace: string;
   taskQueue: string;
+  storage: Storage;
   /** Called when a follow-up started a new run: cached reads of the finished one are stale. */
   onNewRun(id: string): void;
 }
@@ -37,9 +40,11 @@ export interface AcceptedCommand {
  */
 export class GenerationCommands {
   private readonly client: WorkflowClient;
+  private readonly eventLogs: EventLogArchive;
 
   constructor(private readonly options: GenerationCommandsOptions) {
-    this.client = new WorkflowClient({ connection: options.connection, namespace: options.namespace });
+    this.client = new WorkflowClient({ connection: options.connection, namespace: options.namespace, dataConverter: options.storage.dataConverter });
+    this.eventLogs = new EventLogArchive(options.storage.blobs);
   }
 
   async cancel(id: string, reason: string | undefined): Promise<AcceptedCommand> {
@@ -85,18 +90,21 @@ export class GenerationCommands {
     } catch {
       throw new HttpError(409, 'conflict', `Generation ${id} ended without a result (terminated?) and cannot be continued`);
     }
-    const input: GenerationInput = {
-      ...previous.input,
-      carryOver: {
-        log: previous.log,
-        messages: previous.messages,
-        nextIteration: previous.nextIteration,
-        lastIteration: previous.nextIteration + previous.input.maxIterations - 1,
-        followUp: text,
-      },
-    };
+    const input = await this.followUpInput(previous, text);
     await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });
     this.options.onNewRun(id);
+  }
+
+  /** The new run carries the old one's event log and where its conversation ends, never the conversation itself. */
+  private async followUpInput(previous: GenerationResult, text: string): Promise<GenerationInput> {
+    if (isLegacyResult(previous)) {
+      const { log, messages, nextIteration, input } = previous;
+      return { ...input, carryOver: { log, messages, nextIteration, lastIteration: nextIteration + input.maxIterations - 1, followUp: text } };
+    }
+    const { run, nextIteration } = previous;
+    const log = await this.eventLogs.load(previous.eventLog.key);
+    const conversation = { head: previous.transcript.head, pending: [] };
+    return { ...run, prompt: '', carryOver: { log, conversation, nextIteration, lastIteration: nextIteration + run.maxIterations - 1, followUp: text } };
   }
 
   private handle(id: string) {

@@ -1,7 +1,9 @@
 import { QueryRejectedError, WorkflowClient, WorkflowFailedError, WorkflowNotFoundError, type Connection, type WorkflowHandle } from '@temporalio/client';
 import { eventsQuery, type EventsQueryArgs } from '../shared/definitions';
 import { EventLog, maxEventPageSize, type EventPage } from '../shared/event-log';
-import { workflowIdFor, type GenerationResult } from '../shared/generation';
+import { isLegacyResult, workflowIdFor, type GenerationResult } from '../shared/generation';
+import type { EventLogArchive } from '../storage/event-log-archive';
+import type { Storage } from '../storage/storage';
 import type { GenerationState } from '../shared/state';
 import { defaultBusyRetry, retryWhileBusy, type BusyRetryOptions } from './busy-retry';
 import { notFound } from './http-error';
@@ -14,6 +16,9 @@ export type EventsQueryFn = (handle: WorkflowHandle, args: EventsQueryArgs) => P
 export interface GenerationReaderOptions {
   connection: Connection;
   namespace: string;
+  /** The data converter (claim check) and the archive of finished runs' event logs. */
+  storage: Storage;
+  eventLogs: EventLogArchive;
   /** Events each mirror keeps: the buffer size generations are started with, so gaps fall where the workflow's do. */
   eventBufferSize: number;
   /** A refresh younger than this is served as is. */
@@ -90,8 +95,9 @@ export class GenerationReader {
 
   constructor(private readonly options: GenerationReaderOptions) {
     // Queries on closed workflows are rejected rather than replayed: their result has everything.
-    this.liveClient = new WorkflowClient({ connection: options.connection, namespace: options.namespace, queryRejectCondition: 'NOT_OPEN' });
-    this.replayClient = new WorkflowClient({ connection: options.connection, namespace: options.namespace });
+    const clientOptions = { connection: options.connection, namespace: options.namespace, dataConverter: options.storage.dataConverter };
+    this.liveClient = new WorkflowClient({ ...clientOptions, queryRejectCondition: 'NOT_OPEN' });
+    this.replayClient = new WorkflowClient(clientOptions);
     this.settings = {
       refreshTtlMs: options.refreshTtlMs ?? defaults.refreshTtlMs,
       closedRecheckMs: options.closedRecheckMs ?? defaults.closedRecheckMs,
@@ -221,8 +227,9 @@ export class GenerationReader {
       if (!(err instanceof WorkflowFailedError)) throw err;
     }
     if (result) {
-      mirror.log = new EventLog(result.log.capacity, result.log);
-      mirror.capacity = result.log.capacity;
+      const snapshot = isLegacyResult(result) ? result.log : await this.options.eventLogs.load(result.eventLog.key);
+      mirror.log = new EventLog(snapshot.capacity, snapshot);
+      mirror.capacity = snapshot.capacity;
       this.stats.resultLoads++;
     } else {
       await this.pull(workflowId, mirror, this.replayClient, undefined);

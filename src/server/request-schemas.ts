@@ -25,6 +25,11 @@ export const eventsQueryParams = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
+export const transcriptQueryParams = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
 /** Parses or throws a 400 that names the offending field. */
 export function parseOr400<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const result = schema.safeParse(value);

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventPage } from './event-log';
-import type { StreamProgress } from './model-turn';
+import type { MessageParam, StreamProgress } from './model-turn';
 import type { PartialTurn } from './partial-turn';
 import type { GenerationState } from './state';
 
@@ -8,6 +8,10 @@ import type { GenerationState } from './state';
 export const modelStreamSignal = defineSignal<[StreamProgress]>('modelStream');
 
 export const stateQuery = defineQuery<GenerationState>('state');
+
+/** Where the conversation stands: the stored head (every message sent so far), or, for runs from before the store, every message. */
+export type TranscriptSource = { head: string | null } | { messages: MessageParam[] };
+export const transcriptQuery = defineQuery<TranscriptSource>('transcript');
 
 export interface EventsQueryArgs {
   after: number;

@@ -1,6 +1,7 @@
 import type { EventLogSnapshot } from './event-log';
 import type { MessageParam } from './model-turn';
-import type { GenerationState } from './state';
+import type { GenerationState, GenerationStatus } from './state';
+import type { Usage } from './usage';
 
 export interface ToolRetryPolicy {
   maximumAttempts: number;
@@ -31,12 +32,27 @@ export interface GenerationOptions {
   /** Continue-as-new at an iteration boundary once the history has this many events (or Temporal suggests it). */
   continueAsNewAfterEvents: number;
   toolDispatch: ToolDispatch;
+  /** Set when the claim check is off: the largest payload Temporal takes, which activities check before sending. */
+  payloadLimitBytes: number | null;
+}
+
+/**
+ * Where the conversation stands: `head` names the last message in the conversation store (each
+ * message is stored once, linked to the one before), `pending` holds what is not stored yet (this
+ * turn's new work), which the next model call or the archive writes.
+ */
+export interface ConversationCursor {
+  head: string | null;
+  pending: MessageParam[];
 }
 
 /** What a new run of the same generation carries over: after continue-as-new, or a follow-up on a finished one. */
 export interface GenerationCarryOver {
+  /** The event log: bounded by count and bytes, not by the conversation. */
   log: EventLogSnapshot;
-  messages: MessageParam[];
+  conversation?: ConversationCursor;
+  /** Runs started before the conversation store carried the whole conversation here. */
+  messages?: MessageParam[];
   nextIteration: number;
   /** The last iteration this run may start (maxIterations counts from the latest user message). */
   lastIteration: number;
@@ -54,14 +70,46 @@ export interface GenerationInput {
   carryOver?: GenerationCarryOver;
 }
 
-/** What a finished run returns: enough to serve its state and events with no worker, and to continue it. */
-export interface GenerationResult {
-  /** This run's input without its carry-over: what a follow-up run starts from. */
+/** A run's input without what is carried or asked once: what a follow-up run starts from. */
+export type GenerationRunSettings = Omit<GenerationInput, 'carryOver' | 'prompt'>;
+
+/**
+ * What a finished run returns: a summary, and where the rest is. The event log (state and every
+ * buffered event) is archived in the store under `eventLog.key`; the conversation ends at
+ * `transcript.head`. Enough to serve the generation with no worker, and to continue it.
+ */
+export interface GenerationSummary {
+  generationId: string;
+  status: GenerationStatus;
+  stopReason: string | null;
+  error: string | null;
+  iterations: number;
+  usage: Usage;
+  costUsd: number;
+  toolCalls: number;
+  failedToolCalls: number;
+  lastSeq: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  eventLog: { key: string };
+  transcript: { head: string | null };
+  run: GenerationRunSettings;
+  nextIteration: number;
+}
+
+/** What runs finished before the conversation store returned: everything, inline. */
+export interface LegacyGenerationResult {
   input: Omit<GenerationInput, 'carryOver'>;
   state: GenerationState;
   log: EventLogSnapshot;
   messages: MessageParam[];
   nextIteration: number;
+}
+
+export type GenerationResult = GenerationSummary | LegacyGenerationResult;
+
+export function isLegacyResult(result: GenerationResult): result is LegacyGenerationResult {
+  return 'log' in result;
 }
 
 export const defaultGenerationOptions: GenerationOptions = {
@@ -73,6 +121,7 @@ export const defaultGenerationOptions: GenerationOptions = {
   blockedTimeoutMs: 24 * 60 * 60 * 1000,
   continueAsNewAfterEvents: 10_000,
   toolDispatch: ToolDispatch.incremental,
+  payloadLimitBytes: null,
 };
 
 export function workflowIdFor(generationId: string): string {

@@ -38,9 +38,14 @@ export interface ModelTurnInput {
   attemptBase: number;
   model: string;
   system?: string;
-  messages: MessageParam[];
+  /** The conversation so far: stored messages up to `head`, then `pending` ones the activity stores first. */
+  conversation?: { head: string | null; pending: MessageParam[] };
+  /** Calls scheduled before the conversation store carried the whole conversation here. */
+  messages?: MessageParam[];
   maxTokens: number;
   textBatchMs: number;
+  /** When the claim check is off: the largest payload Temporal takes, checked before anything is sent. */
+  payloadLimitBytes?: number | null;
 }
 
 export interface ModelTurnResult {
@@ -58,6 +63,8 @@ export interface ModelTurnResult {
   streamEndedAt: string;
   /** Set when the stream failed after tool calls were handed over and the turn was committed up to there. */
   interruption?: string;
+  /** The stored conversation the request was made of (its pending messages now stored); absent for old-style calls. */
+  requestHead?: string | null;
 }
 
 export interface ToolRunInput {

@@ -1,16 +1,22 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { Client } from '@temporalio/client';
+import { Client, type ClientInterceptors, type Connection } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { redactingLogger } from '../activities/model/redacting-logger';
 import { TextBatchWindow } from '../activities/model/text-batch-window';
 import type { Config } from '../config';
+import { ConversationStore } from '../storage/conversation-store';
+import { EventLogArchive } from '../storage/event-log-archive';
+import type { Storage } from '../storage/storage';
 import { createToolRegistry } from '../tools';
 
 export interface WorkerDeps {
   connection: NativeConnection;
   /** Used by the model activity to signal its workflow. */
-  client: Client;
+  clientConnection: Connection;
+  storage: Storage;
+  /** For benchmarks that time the model activity's signals. */
+  clientInterceptors?: ClientInterceptors;
   config: Config;
   /** Pass a prebuilt bundle to skip bundling the workflow code again (tests start many workers). */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -29,8 +35,13 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     maxRetries: 0,
     logger: redactingLogger(apiKey),
   });
+  const { storage } = deps;
+  const client = new Client({ connection: deps.clientConnection, namespace: config.temporal.namespace, dataConverter: storage.dataConverter, interceptors: deps.clientInterceptors });
+  const conversations = new ConversationStore(storage.blobs);
   const activities = createActivities({
-    temporal: deps.client,
+    temporal: client,
+    conversations,
+    eventLogs: new EventLogArchive(storage.blobs),
     anthropic,
     anthropicApiKey: apiKey,
     tools: createToolRegistry({ testTools: config.testTools }),
@@ -47,6 +58,7 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     taskQueue: config.temporal.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities,
+    dataConverter: storage.dataConverter,
     // A model stream holds a slot for its whole length and its tools need more: the SDK's default of 100
     // would cap one worker below 100 concurrent generations.
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,

@@ -30,3 +30,11 @@ export const toolActivityOptions = {
 } as const;
 
 export const { runTool } = proxyActivities<Activities>(toolActivityOptions);
+
+/** Writes a finished run's event log and last messages to the store: short, and safe to repeat (content-addressed). */
+export const archiveActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+} as const;
+
+export const { archiveGeneration } = proxyActivities<Activities>(archiveActivityOptions);

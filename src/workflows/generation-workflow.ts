@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,15 +17,27 @@ import {
   sendMessageUpdate,
   stateQuery,
   toolDecisionUpdate,
+  transcriptQuery,
 } from '../shared/definitions';
-import type { GenerationInput, GenerationResult } from '../shared/generation';
+import type { ConversationCursor, GenerationInput, GenerationResult } from '../shared/generation';
 import type { ModelTurnResult } from '../shared/model-turn';
 import { Conversation } from './conversation';
 import { GenerationControl } from './generation-control';
+import { archiveGeneration } from './activity-proxies';
 import { callModel } from './model-call';
 import type { ModelTurnTracker } from './model-turn-tracker';
 import { Recorder } from './recorder';
+import { summarize } from './summary';
 import { ToolScheduler } from './tool-scheduler';
+
+/**
+ * Changes a running generation must not see mid-run (see docs/ARCHITECTURE.md, "Deploying"): a run
+ * recorded before one replays the old way, a new run takes the new one.
+ */
+export const Patches = {
+  /** The conversation lives in the store and the result is a summary (runs before it carried everything inline). */
+  storedConversation: 'stored-conversation',
+} as const;
 
 /** Stop reasons after which the model expects to go on: it asked for tools, or a server tool paused its turn. */
 const continuingStopReasons = new Set(['tool_use', 'pause_turn']);
@@ -42,17 +55,19 @@ type LoopOutcome =
  */
 export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
   const { options, carryOver } = input;
+  const storesConversation = patched(Patches.storedConversation);
   const recorder = new Recorder(options.eventBufferSize, carryOver?.log);
   const scope = new CancellationScope();
   const scheduler = new ToolScheduler(input.generationId, recorder, options, scope);
   const control = new GenerationControl(scope, recorder, scheduler);
-  const conversation = new Conversation(carryOver?.messages ?? [{ role: 'user', content: input.prompt }]);
+  const conversation = new Conversation(storesConversation, initialCursor(input));
   let tracker: ModelTurnTracker | undefined;
   let iteration = carryOver?.nextIteration ?? 1;
   const lastIteration = carryOver?.lastIteration ?? input.maxIterations;
 
   setHandler(stateQuery, () => recorder.state);
   setHandler(eventsQuery, ({ after, limit }) => recorder.log.read(after, limit));
+  setHandler(transcriptQuery, () => (storesConversation ? { head: conversation.cursor.head } : { messages: conversation.messages }));
   setHandler(claimTurnUpdate, (args) => (tracker?.iteration === args.iteration ? tracker.claim(args.attempt) : null));
   setHandler(modelStreamSignal, (progress) => tracker?.onProgress(progress));
   setHandler(cancelUpdate, (args) => control.cancel(args.reason), { validator: (args) => control.assertCancellable(args.reason) });
@@ -107,11 +122,15 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     await condition(allHandlersFinished);
     if (outcome.type === 'continueAsNew' && control.cancelRequested) outcome = { type: 'cancelled' };
     switch (outcome.type) {
-      case 'continueAsNew':
-        return continueAsNew<typeof generationWorkflow>({
-          ...input,
-          carryOver: { log: recorder.log.snapshot(), messages: conversation.messages, nextIteration: iteration, lastIteration },
-        });
+      case 'continueAsNew': {
+        const log = recorder.log.snapshot();
+        if (!storesConversation) {
+          return continueAsNew<typeof generationWorkflow>({ ...input, carryOver: { log, messages: conversation.messages, nextIteration: iteration, lastIteration } });
+        }
+        // The prompt is in the conversation by now: the next run carries where it stands, not a copy.
+        const { carryOver: _carried, ...settings } = input;
+        return continueAsNew<typeof generationWorkflow>({ ...settings, prompt: '', carryOver: { log, conversation: conversation.cursor, nextIteration: iteration, lastIteration } });
+      }
       case 'cancelled':
         // Interrupted tools record themselves as they stop; the final event comes after all of them.
         await scheduler.settled();
@@ -129,8 +148,19 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     // A follow-up message starts a new run that numbers its iterations after every one started here.
     const nextIteration = recorder.state.iteration + 1;
     const { carryOver: _carried, ...runInput } = input;
-    return { input: runInput, state: recorder.state, log: recorder.log.snapshot(), messages: conversation.messages, nextIteration };
+    if (!storesConversation) {
+      return { input: runInput, state: recorder.state, log: recorder.log.snapshot(), messages: conversation.messages, nextIteration };
+    }
+    const archived = await archiveGeneration({ generationId: input.generationId, log: recorder.log.snapshot(), conversation: conversation.cursor });
+    return summarize(input, recorder.state, archived, nextIteration);
   }
+}
+
+function initialCursor(input: GenerationInput): ConversationCursor {
+  const { carryOver } = input;
+  if (carryOver?.conversation) return carryOver.conversation;
+  // A carry-over from a run before the store brings every message: the first model call stores them.
+  return { head: null, pending: carryOver?.messages ?? [{ role: 'user', content: input.prompt }] };
 }
 
 function shouldContinueAsNew(afterEvents: number): boolean {

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { ToolDispatch, type GenerationInput } from '../shared/generation';
+import { limitExceededType } from '../shared/limits';
 import type { ModelTurnResult } from '../shared/model-turn';
 import { modelActivityOptions, modelAttemptsPerExecution, streamModelTurn } from './activity-proxies';
 import type { Conversation } from './conversation';
@@ -31,6 +32,7 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
   const tracker = new ModelTurnTracker(iteration, recorder, deps.scheduler, input.options.toolDispatch !== ToolDispatch.afterStream);
   deps.track(tracker);
   for (let execution = 0; ; execution++) {
+    const request = deps.conversation.modelInput();
     try {
       const turn = await streamModelTurn.executeWithOptions(
         { ...modelActivityOptions, summary: `model turn ${iteration} (${input.model})` },
@@ -41,16 +43,20 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
             attemptBase: execution * modelAttemptsPerExecution,
             model: input.model,
             system: input.system,
-            messages: deps.conversation.messages,
+            ...request.fields,
             maxTokens: input.options.maxTokens,
             textBatchMs: input.options.textBatchMs,
+            payloadLimitBytes: input.options.payloadLimitBytes,
           },
         ],
       );
+      deps.conversation.markStored(turn.requestHead, request.sent);
       return { type: 'turn', turn: tracker.close(turn) };
     } catch (err) {
       if (isCancellation(err)) throw err;
       const error = describeModelFailure(err);
+      // A limit cannot get better by retrying or by going on without the call that hit it.
+      if (failureType(err) === limitExceededType) return { type: 'failed', error };
       const committed = tracker.commitReceived(error);
       if (committed) return { type: 'turn', turn: tracker.close(committed) };
       tracker.abandonAttempt();
@@ -70,6 +76,11 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
 
 function causeOf(err: unknown): unknown {
   return err instanceof ActivityFailure && err.cause ? err.cause : err;
+}
+
+function failureType(err: unknown): string | undefined {
+  const cause = causeOf(err);
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }
 
 function isRetryable(err: unknown): boolean {

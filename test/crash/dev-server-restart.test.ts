@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
+import { createStorage } from '../../src/storage/storage';
 import { startFakeAnthropic, type FakeAnthropicServer, type ScriptedTurn } from '../../src/fake-anthropic';
 import { startApiServer, temporalReachability, type RunningApi } from '../../src/runtime/api-server';
 import type { GenerationEvent } from '../../src/shared/events';
@@ -61,10 +62,12 @@ beforeAll(async () => {
     TOOLSTREAM_TASK_QUEUE: taskQueue,
     ANTHROPIC_BASE_URL: fake.url,
     TOOLSTREAM_WORKSPACE_DIR: path.join(dataDir, 'workspaces'),
+    TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store'),
   });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: address, TOOLSTREAM_TASK_QUEUE: taskQueue });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: address, TOOLSTREAM_TASK_QUEUE: taskQueue, TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store') });
   api = await startApiServer({
     config,
+    storage: await createStorage(config),
     connection,
     health: async () => {
       const temporal = await temporalReachability(connection);

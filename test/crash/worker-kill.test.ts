@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { loadConfig } from '../../src/config';
+import { createStorage } from '../../src/storage/storage';
 import { startFakeAnthropic, type FakeAnthropicServer, type ScriptedTurn } from '../../src/fake-anthropic';
 import { startApiServer, temporalReachability, type RunningApi } from '../../src/runtime/api-server';
 import type { GenerationEvent } from '../../src/shared/events';
@@ -73,11 +74,14 @@ beforeAll(async () => {
   });
   workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-crash-'));
   const taskQueue = `toolstream-crash-${process.pid}-${Date.now()}`;
-  workerEnv = { TEMPORAL_ADDRESS: env.address, TOOLSTREAM_TASK_QUEUE: taskQueue, ANTHROPIC_BASE_URL: fake.url, TOOLSTREAM_WORKSPACE_DIR: workspaceDir };
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: env.address, TOOLSTREAM_TASK_QUEUE: taskQueue });
+  // The worker processes and the API share one store, as processes of one deployment do.
+  const storeDir = path.join(workspaceDir, '.store');
+  workerEnv = { TEMPORAL_ADDRESS: env.address, TOOLSTREAM_TASK_QUEUE: taskQueue, ANTHROPIC_BASE_URL: fake.url, TOOLSTREAM_WORKSPACE_DIR: workspaceDir, TOOLSTREAM_STORE_DIR: storeDir };
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: env.address, TOOLSTREAM_TASK_QUEUE: taskQueue, TOOLSTREAM_STORE_DIR: storeDir });
   // The API stays up the whole time, in this process: only the worker dies.
   api = await startApiServer({
     config,
+    storage: await createStorage(config),
     connection: env.connection,
     health: async () => {
       const temporal = await temporalReachability(env.connection);

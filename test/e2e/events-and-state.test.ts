@@ -141,8 +141,10 @@ describe('with the default event buffer', () => {
   test('a finished generation stays readable with no worker running and nothing held open', async () => {
     const id = await harness.api.create(promptFor('usage'));
     const events = await harness.api.pollToEnd(id);
-    const description = await env.client.workflow.getHandle(workflowIdFor(id)).describe();
-    expect(description.status.name).toBe('COMPLETED');
+    // After its last event the run archives its log and conversation, then closes.
+    const handle = env.client.workflow.getHandle(workflowIdFor(id));
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
 
     const worker = harness.toolstream.worker;
     worker.shutdown();
@@ -157,8 +159,9 @@ describe('with the default event buffer', () => {
         defaultModel: 'claude-sonnet-5-5',
         defaultMaxIterations: 5,
         generationOptions: defaultGenerationOptions,
+        storage: harness.storage,
       }),
-      commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', onNewRun: () => undefined }),
+      commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }),
       health: async () => ({ ok: true, details: {} }),
     });
     const server = http.createServer(handler).listen(0, '127.0.0.1');

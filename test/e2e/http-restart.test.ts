@@ -42,8 +42,9 @@ async function startApi(port: number): Promise<Api> {
     defaultModel: harness.config.model,
     defaultMaxIterations: 5,
     generationOptions: defaultGenerationOptions,
+    storage: harness.storage,
   });
-  const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
+  const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, storage: harness.storage, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
   const server = await new Promise<http.Server>((resolve, reject) => {
     const listening = http.createServer(handler);
     listening.once('error', reject);

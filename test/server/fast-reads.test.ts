@@ -69,7 +69,7 @@ beforeAll(async () => {
 
   const deps: AppDeps = {
     generations: harness.toolstream.generations,
-    commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, onNewRun: () => undefined }),
+    commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, storage: harness.storage, onNewRun: () => undefined }),
     health: async () => ({ ok: true, details: {} }),
     apiToken: TOKEN,
     log: () => undefined,

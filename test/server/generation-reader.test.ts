@@ -11,7 +11,8 @@ import { GenerationService } from '../../src/server/generation-service';
 import { HttpError } from '../../src/server/http-error';
 import { eventsQuery, stateQuery } from '../../src/shared/definitions';
 import { EventLog, type EventPage } from '../../src/shared/event-log';
-import { defaultGenerationOptions, workflowIdFor, type GenerationInput, type GenerationResult } from '../../src/shared/generation';
+import { defaultGenerationOptions, workflowIdFor, type GenerationInput, type GenerationSummary } from '../../src/shared/generation';
+import { EventLogArchive } from '../../src/storage/event-log-archive';
 import { foldEvents } from '../../src/shared/reducer';
 import type { GenerationState } from '../../src/shared/state';
 import { ApiClient } from '../support/api-client';
@@ -55,7 +56,14 @@ afterAll(async () => {
 });
 
 function newReader(options: Partial<GenerationReaderOptions> = {}): GenerationReader {
-  return new GenerationReader({ connection: env.connection, namespace: 'default', eventBufferSize: bufferSize, ...options });
+  return new GenerationReader({
+    connection: env.connection,
+    namespace: 'default',
+    eventBufferSize: bufferSize,
+    storage: harness.storage,
+    eventLogs: new EventLogArchive(harness.storage.blobs),
+    ...options,
+  });
 }
 
 function handleOf(id: string): WorkflowHandle {
@@ -153,21 +161,24 @@ describe('a live generation', () => {
 
 describe('a finished generation', () => {
   let id: string;
-  let result: GenerationResult;
+  let result: GenerationSummary;
 
   beforeAll(async () => {
     id = await harness.api.create(promptFor('quick'));
     await harness.api.pollToEnd(id);
-    result = (await handleOf(id).result()) as GenerationResult;
+    result = (await handleOf(id).result()) as GenerationSummary;
   });
 
   test('is read from the workflow result once, then served from memory', async () => {
     const reader = newReader();
     const page = await reader.events(id, 0, 1000);
-    const fromResult = new EventLog(result.log.capacity, result.log);
+    // The result is a summary; the log it points at is in the store.
+    const archived = await new EventLogArchive(harness.storage.blobs).load(result.eventLog.key);
+    const fromResult = new EventLog(archived.capacity, archived);
     expect(page).toEqual(fromResult.read(0, 1000));
     expect(page.status).toBe('completed');
-    expect(await reader.state(id)).toEqual(result.state);
+    expect(await reader.state(id)).toEqual(archived.state);
+    expect(result).toMatchObject({ status: 'completed', lastSeq: archived.state.lastSeq, costUsd: archived.state.costUsd });
     expect(reader.stats).toMatchObject({ queries: 1, resultLoads: 1, closedChecks: 0 });
     await Promise.all(Array.from({ length: 20 }, (_, i) => reader.events(id, i, 2)));
     expect(reader.stats).toMatchObject({ queries: 1, resultLoads: 1, closedChecks: 0 });
@@ -247,7 +258,7 @@ describe('when Temporal refuses', () => {
   test('with nothing listening at its address, a read is a 503 once the call deadline passes', async () => {
     const nowhere = Connection.lazy({ address: '127.0.0.1:1' });
     try {
-      const reader = new GenerationReader({ connection: nowhere, namespace: 'default', eventBufferSize: bufferSize, rpcTimeoutMs: 1000 });
+      const reader = newReader({ connection: nowhere, rpcTimeoutMs: 1000 });
       const failure = await reader.state(id).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(HttpError);
       expect((failure as HttpError).status).toBe(503);
@@ -265,9 +276,10 @@ describe('when Temporal refuses', () => {
       defaultModel: 'claude-sonnet-5-5',
       defaultMaxIterations: 2,
       generationOptions: defaultGenerationOptions,
+      storage: harness.storage,
       reader: { queryEvents: refusingFirst(Number.POSITIVE_INFINITY, busyError), busyRetry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 5 } },
     });
-    const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }), log: () => undefined });
+    const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }), log: () => undefined });
     const server = http.createServer(handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {

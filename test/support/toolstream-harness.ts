@@ -6,12 +6,15 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { startFakeAnthropic, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
 import { startToolstream, type RunningToolstream } from '../../src/runtime/start-toolstream';
+import { createStorage, type Storage } from '../../src/storage/storage';
 import { ApiClient } from './api-client';
 
 export interface Harness {
   api: ApiClient;
   fake: FakeAnthropicServer;
   config: Config;
+  /** The harness's blob store and data converter: what a second API instance in the test must share. */
+  storage: Storage;
   toolstream: RunningToolstream;
   workspaceOf(generationId: string): string;
   close(): Promise<void>;
@@ -37,6 +40,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const fake = await startFakeAnthropic({ scenarios: options.scenarios, defaultScenario: options.defaultScenario });
   const workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-ws-'));
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-store-'));
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -45,13 +49,15 @@ export async function startHarness(
     TOOLSTREAM_TASK_QUEUE: `toolstream-test-${process.pid}-${++taskQueueCounter}-${Date.now()}`,
     TOOLSTREAM_WORKSPACE_DIR: workspaceDir,
     TOOLSTREAM_TEST_TOOLS: '1',
+    TOOLSTREAM_STORE_DIR: storeDir,
     ...options.env,
   });
+  const storage = await createStorage(config);
   const toolstream = await startToolstream({
     config,
     nativeConnection: env.nativeConnection,
     connection: env.connection,
-    client: env.client,
+    storage,
     workflowBundle,
   });
   return {
@@ -59,12 +65,14 @@ export async function startHarness(
     api: new ApiClient(toolstream.url, config.apiToken === undefined ? {} : { authorization: `Bearer ${config.apiToken}` }),
     fake,
     config,
+    storage,
     toolstream,
     workspaceOf: (generationId) => path.join(workspaceDir, generationId),
     async close() {
       await toolstream.close();
       await fake.close();
       fs.rmSync(workspaceDir, { recursive: true, force: true });
+      fs.rmSync(storeDir, { recursive: true, force: true });
     },
   };
 }

@@ -3,9 +3,10 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { claimTurnUpdate, modelStreamSignal } from '../../shared/definitions';
-import type { DetectedToolCall, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
+import type { DetectedToolCall, MessageParam, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
 import { commitPartialTurn, preferredPartialTurn, readPartialTurn, type PartialTurn } from '../../shared/partial-turn';
 import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
+import type { ConversationStore } from '../../storage/conversation-store';
 import type { ToolRegistry } from '../../tools';
 import { ModelErrorType, StreamStalledError, toModelFailure } from './model-errors';
 import { ProgressSender } from './progress-sender';
@@ -24,6 +25,7 @@ export interface ModelActivityDeps {
   heartbeatIntervalMs: number;
   /** Shared by every stream of this worker: stretches text batches when many stream at once. */
   textBatchWindow: TextBatchWindow;
+  conversations: ConversationStore;
 }
 
 /**
@@ -44,8 +46,13 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       // An earlier attempt may have handed tool calls over before it died: those stay, and are never asked for again.
       const received = await workflow.executeUpdate(claimTurnUpdate, { args: [{ iteration: input.iteration, attempt }] });
       const resumed = preferredPartialTurn(readPartialTurn(ctx.info.heartbeatDetails), received);
-      if (resumed) return commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the stream of an earlier attempt stopped after tool calls');
+      if (resumed) {
+        const { requestHead } = await requestMessages(deps.conversations, input);
+        return { ...commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the stream of an earlier attempt stopped after tool calls'), requestHead };
+      }
     }
+    // The turn's new messages are stored first, so that whatever this attempt does, they are stored once.
+    const { messages, requestHead } = await requestMessages(deps.conversations, input);
     const sender = new ProgressSender(
       (progress) => workflow.signal(modelStreamSignal, progress),
       { iteration: input.iteration, attempt },
@@ -84,7 +91,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         {
           model: input.model,
           max_tokens: input.maxTokens,
-          messages: input.messages,
+          messages,
           tools: deps.tools.anthropicTools(),
           stream: true,
           ...(input.system ? { system: input.system } : {}),
@@ -109,6 +116,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         toolCalls,
         text: turn.text,
         streamEndedAt: new Date().toISOString(),
+        requestHead,
       };
     } catch (err) {
       const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err, deps.anthropicApiKey);
@@ -124,7 +132,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       // Tool calls already went to the workflow and may be running: keep them and end the turn there.
       await sender.close().catch(() => undefined);
       const partial = partialTurn();
-      return commitPartialTurn(partial, costUsd(price, partial.usage), describe(failure));
+      return { ...commitPartialTurn(partial, costUsd(price, partial.usage), describe(failure)), requestHead };
     } finally {
       closeWindow();
       watchdog.stop();
@@ -132,6 +140,13 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       ctx.cancellationSignal.removeEventListener('abort', onCancel);
     }
   };
+}
+
+/** The request's messages: the stored conversation plus its pending messages, which are stored now; or, for calls scheduled before the store, the messages given. */
+async function requestMessages(conversations: ConversationStore, input: ModelTurnInput): Promise<{ messages: MessageParam[]; requestHead?: string | null }> {
+  if (!input.conversation) return { messages: input.messages ?? [] };
+  const requestHead = await conversations.append(input.generationId, input.conversation.head, input.conversation.pending);
+  return { messages: await conversations.read(input.generationId, requestHead), requestHead };
 }
 
 function detectToolCall(tools: ToolRegistry, toolUse: CompletedToolUse): DetectedToolCall {

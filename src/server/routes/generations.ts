@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { GenerationCommands } from '../generation-commands';
 import { readGeneration, readGenerationEvents } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
-import { cancelBody, createGenerationBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam } from '../request-schemas';
+import { cancelBody, createGenerationBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
 
 export function generationsRouter(generations: GenerationService, commands: GenerationCommands): Router {
   const router = Router();
@@ -19,6 +19,12 @@ export function generationsRouter(generations: GenerationService, commands: Gene
 
   router.get('/:id/events', async function getGenerationEvents(req, res) {
     res.json(await readGenerationEvents(generations, req.params.id, req.query));
+  });
+
+  router.get('/:id/transcript', async function getTranscript(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const { offset, limit } = parseOr400(transcriptQueryParams, req.query, 'query');
+    res.json(await generations.transcript(id, offset, limit));
   });
 
   router.post('/:id/cancel', async function cancelGeneration(req, res) {

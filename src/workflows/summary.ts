@@ -1,0 +1,26 @@
+import type { ArchivedGeneration } from '../activities/storage/archive-generation';
+import type { GenerationInput, GenerationSummary } from '../shared/generation';
+import { ToolStatus, type GenerationState } from '../shared/state';
+
+/** A finished run's result: the figures a person looks for, and where the log and conversation are stored. */
+export function summarize(input: GenerationInput, state: GenerationState, archived: ArchivedGeneration, nextIteration: number): GenerationSummary {
+  const { carryOver: _carried, prompt: _prompt, ...run } = input;
+  return {
+    generationId: input.generationId,
+    status: state.status,
+    stopReason: state.stopReason,
+    error: state.error,
+    iterations: state.iteration,
+    usage: state.usage,
+    costUsd: state.costUsd,
+    toolCalls: state.tools.length,
+    failedToolCalls: state.tools.filter((tool) => tool.status === ToolStatus.failed).length,
+    lastSeq: state.lastSeq,
+    startedAt: state.startedAt,
+    finishedAt: state.finishedAt,
+    eventLog: { key: archived.eventLogKey },
+    transcript: { head: archived.transcriptHead },
+    run,
+    nextIteration,
+  };
+}
