@@ -59,9 +59,9 @@ export class S3BlobStore implements BlobStore {
       if (!object.Body) throw new Error(`S3 returned no body for "${key}"`);
       return await object.Body.transformToByteArray();
     } catch (err) {
-      // Without s3:ListBucket on the bucket, S3 answers a missing key with 403 AccessDenied instead,
-      // which stays an error here: a permission problem must not look like "never written".
-      if (err instanceof S3ServiceException && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)) {
+      // A missing bucket is a 404 too, and without s3:ListBucket S3 answers a missing key with 403:
+      // both stay errors, since a misconfiguration must not look like "never written".
+      if (err instanceof S3ServiceException && err.name !== 'NoSuchBucket' && (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404)) {
         throw new BlobNotFoundError(key);
       }
       throw err;
