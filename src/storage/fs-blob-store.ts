@@ -14,8 +14,13 @@ export class FsBlobStore implements BlobStore {
     await fs.mkdir(path.dirname(file), { recursive: true });
     // Rename is atomic on one filesystem: a concurrent reader never sees half a value.
     const temp = `${file}.${randomUUID()}.tmp`;
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, file);
+    try {
+      await fs.writeFile(temp, data);
+      await fs.rename(temp, file);
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {

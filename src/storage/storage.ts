@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { BlobStore } from './blob-store';
 import { ClaimCheckDriver } from './claim-check-driver';
 import { FsBlobStore } from './fs-blob-store';
+import { S3BlobStore } from './s3-blob-store';
 
 /**
  * What every process that talks to Temporal shares: the blob store, and the data converter whose
@@ -26,5 +27,7 @@ export async function createStorage(config: Pick<Config, 'store' | 'claimCheck' 
 
 async function createBlobStore(store: Config['store']): Promise<BlobStore> {
   if (store.kind === 'fs') return new FsBlobStore(store.dir);
-  throw new Error('TOOLSTREAM_STORE=s3 is not available in this build');
+  const s3 = new S3BlobStore({ bucket: store.bucket, prefix: store.prefix, endpoint: store.endpoint, region: store.region, forcePathStyle: store.forcePathStyle });
+  if (store.createBucket) await s3.ensureBucket();
+  return s3;
 }
