@@ -1,5 +1,5 @@
 import type { GenerationEvent } from './events';
-import { GenerationStatus, initialState, ToolStatus, type GenerationState, type ToolState } from './state';
+import { GenerationStatus, initialState, maxStateTextChars, ToolStatus, type GenerationState, type ToolState } from './state';
 import { addUsage } from './usage';
 
 /**
@@ -28,7 +28,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
     case 'activity.changed':
       return { ...state, activity: event.activity };
     case 'text.delta':
-      return { ...state, text: state.text + event.text };
+      return withText(state, state.text + event.text);
     case 'attempt.superseded':
       return { ...state, text: state.text.slice(0, state.iterationTextStart) };
     case 'tool.detected':
@@ -123,6 +123,18 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return state;
     }
   }
+}
+
+/** Keeps the tail of the text; where the current iteration starts moves with it (to 0 once its start is cut). */
+function withText(state: GenerationState, text: string): GenerationState {
+  const overflow = text.length - maxStateTextChars;
+  if (overflow <= 0) return { ...state, text };
+  return {
+    ...state,
+    text: text.slice(overflow),
+    textOmittedChars: (state.textOmittedChars ?? 0) + overflow,
+    iterationTextStart: Math.max(0, state.iterationTextStart - overflow),
+  };
 }
 
 function updateTool(state: GenerationState, id: string, update: (tool: ToolState) => ToolState): GenerationState {

@@ -47,6 +47,9 @@ export interface ToolState {
   awaitingDecisionUntil: string | null;
 }
 
+/** State stays small whatever the model writes: `text` keeps this many of the latest characters. */
+export const maxStateTextChars = 32_000;
+
 export interface GenerationState {
   generationId: string;
   status: GenerationStatus;
@@ -64,8 +67,13 @@ export interface GenerationState {
   /** While blocked: when the generation fails by itself unless resumed. */
   blockedUntil: string | null;
   tools: ToolState[];
-  /** All assistant text so far, superseded attempts removed. */
+  /**
+   * The assistant text so far, superseded attempts removed: its last `maxStateTextChars` characters.
+   * The whole text is in the events as they stream and in the transcript.
+   */
   text: string;
+  /** Characters of earlier text no longer in `text`. */
+  textOmittedChars: number;
   /** Where the current iteration's text starts in `text`, so a superseded attempt can be cut off. */
   iterationTextStart: number;
   lastSeq: number;
@@ -88,6 +96,7 @@ export const initialState: GenerationState = Object.freeze({
   blockedUntil: null,
   tools: [],
   text: '',
+  textOmittedChars: 0,
   iterationTextStart: 0,
   lastSeq: 0,
 }) as GenerationState;

@@ -1,5 +1,6 @@
 import type { ContentBlockParam, DetectedToolCall, ModelTurnResult, StreamProgress } from '../shared/model-turn';
 import { commitPartialTurn, type PartialTurn } from '../shared/partial-turn';
+import { textPieces } from '../shared/bounded-event';
 import { zeroUsage } from '../shared/usage';
 import type { Recorder } from './recorder';
 import type { ToolScheduler } from './tool-scheduler';
@@ -106,7 +107,7 @@ export class ModelTurnTracker {
     const last = this.content[this.content.length - 1];
     if (last?.type === 'text') this.content[this.content.length - 1] = { type: 'text', text: last.text + text };
     else this.content.push({ type: 'text', text });
-    this.recorder.emit({ type: 'text.delta', iteration: this.iteration, attempt: this.attempt, text }, at);
+    for (const piece of textPieces(text)) this.recorder.emit({ type: 'text.delta', iteration: this.iteration, attempt: this.attempt, text: piece }, at);
   }
 
   private receiveToolCall(call: DetectedToolCall, dispatch: boolean): void {

@@ -1,4 +1,5 @@
 import { deriveActivity, sameActivity, type ModelPhase } from '../shared/ai-activity';
+import { boundEvent } from '../shared/bounded-event';
 import { EventLog, type EventLogSnapshot } from '../shared/event-log';
 import type { GenerationEventBody } from '../shared/events';
 import { GenerationStatus, ToolStatus, type GenerationState } from '../shared/state';
@@ -26,7 +27,7 @@ export class Recorder {
   }
 
   emit(body: GenerationEventBody, at: string = nowIso()): void {
-    this.log.append(body, at);
+    this.log.append(boundEvent(body), at);
     this.refreshActivity(at);
   }
 

@@ -1,4 +1,4 @@
-import { EventLog, maxEventPageSize, type EventPage } from '../../src/shared/event-log';
+import { EventLog, maxEventBufferBytes, maxEventPageBytes, maxEventPageSize, type EventPage } from '../../src/shared/event-log';
 import type { GenerationEvent, GenerationEventBody } from '../../src/shared/events';
 import { foldEvents } from '../../src/shared/reducer';
 import { initialState, type GenerationState } from '../../src/shared/state';
@@ -211,5 +211,30 @@ describe('random runs (seeded)', () => {
       const firstExpected = pages[0].gap ? oldestRetained : after + 1;
       expect(received).toEqual(Array.from({ length: Math.max(0, count - firstExpected + 1) }, (_, i) => firstExpected + i));
     }
+  });
+});
+
+describe('bounded in bytes', () => {
+  const bigDelta = (i: number): GenerationEventBody => ({ type: 'text.delta', iteration: 1, attempt: 1, text: `${i}:${'x'.repeat(4000)}` });
+
+  test('a page stops before a megabyte of events, and reading on from it loses nothing', () => {
+    const { log } = filledLog(1000, Array.from({ length: 600 }, (_, i) => bigDelta(i)));
+    const first = log.read(0, 1000);
+    expect(JSON.stringify(first.events).length).toBeLessThanOrEqual(maxEventPageBytes + 4100);
+    expect(first.events.length).toBeLessThan(600);
+    const { state } = catchUp(log, 0, 1000, initialState);
+    expect(state).toEqual(log.state);
+  });
+
+  test('the buffer evicts past its byte budget as it does past its count, and a client behind it still folds exactly', () => {
+    const { log } = filledLog(1000, Array.from({ length: 900 }, (_, i) => bigDelta(i)));
+    const snapshot = log.snapshot();
+    expect(JSON.stringify(snapshot.events).length).toBeLessThanOrEqual(maxEventBufferBytes + 4100);
+    expect(snapshot.events.length).toBeLessThan(900);
+    const { state, pages } = catchUp(log, 0, 1000, initialState);
+    expect(pages[0].gap).toBe(true);
+    expect(state).toEqual(log.state);
+    // A log rebuilt from its snapshot (what a new run carries) bounds itself the same way.
+    expect(new EventLog(1000, snapshot).read(0, 1000)).toEqual(log.read(0, 1000));
   });
 });

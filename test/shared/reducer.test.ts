@@ -1,6 +1,6 @@
 import type { GenerationEvent, GenerationEventBody } from '../../src/shared/events';
 import { foldEvents, reduce } from '../../src/shared/reducer';
-import { initialState, type GenerationState } from '../../src/shared/state';
+import { initialState, maxStateTextChars, type GenerationState } from '../../src/shared/state';
 import { at, deepFreeze, randomBodies, seededRandom, sequence } from './support/events';
 
 const started: GenerationEventBody = { type: 'generation.started', generationId: 'gen-1', prompt: 'Write app.js', model: 'claude-sonnet-5-5', maxIterations: 10 };
@@ -262,5 +262,32 @@ describe('failure semantics', () => {
     const finished = fold([started, { type: 'generation.failed', error: 'Model call failed: 400' }]);
     const reopened = fold([{ type: 'message.received', text: 'try again' }], finished);
     expect(reopened).toMatchObject({ status: 'running', error: null, finishedAt: null, stopReason: null });
+  });
+});
+
+describe('the text in state is bounded', () => {
+  test('keeps the latest maxStateTextChars characters and counts the rest', () => {
+    const chunk = 'a'.repeat(10_000);
+    const bodies: GenerationEventBody[] = [started, { type: 'iteration.started', iteration: 1 }];
+    for (let i = 0; i < 5; i++) bodies.push({ type: 'text.delta', iteration: 1, attempt: 1, text: chunk });
+    bodies.push({ type: 'text.delta', iteration: 1, attempt: 1, text: 'END' });
+    const state = fold(bodies);
+    expect(state.text).toHaveLength(maxStateTextChars);
+    expect(state.text.endsWith('aEND')).toBe(true);
+    expect(state.textOmittedChars).toBe(50_003 - maxStateTextChars);
+  });
+
+  test('a superseded attempt still drops only its own iteration, also once earlier text was cut', () => {
+    const bodies: GenerationEventBody[] = [
+      started,
+      { type: 'iteration.started', iteration: 1 },
+      { type: 'text.delta', iteration: 1, attempt: 1, text: 'b'.repeat(maxStateTextChars) },
+      { type: 'iteration.started', iteration: 2 },
+      { type: 'text.delta', iteration: 2, attempt: 1, text: 'c'.repeat(100) },
+    ];
+    const cut = fold(bodies);
+    expect(cut.iterationTextStart).toBe(maxStateTextChars - 100);
+    const superseded = fold([{ type: 'attempt.superseded', iteration: 2, attempt: 1 }], cut);
+    expect(superseded.text).toBe('b'.repeat(maxStateTextChars - 100));
   });
 });
