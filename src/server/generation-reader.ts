@@ -29,6 +29,8 @@ export interface GenerationReaderOptions {
   idleEvictMs?: number;
   /** At most this many mirrors; the least recently read goes first. */
   maxMirrors?: number;
+  /** How often a quiet live generation is checked for problems Temporal reports. */
+  problemCheckMs?: number;
   /** Deadline of each Temporal call, including the connection's own retries. */
   rpcTimeoutMs?: number;
   busyRetry?: BusyRetryOptions;
@@ -50,8 +52,18 @@ export interface ReaderStats {
   evictions: number;
 }
 
+/** State as served: the fold of the events, and what Temporal reports about the workflow when something is wrong. */
+export type ServedState = GenerationState & {
+  /** Set when Temporal reports the workflow's tasks keep failing (TemporalReportedProblems): the generation cannot move on by itself. */
+  problem: string | null;
+};
+
 interface Mirror {
   log: EventLog | undefined;
+  /** When the mirror last saw a new event: a live generation quiet for long is checked for problems. */
+  changedAt: number;
+  problem: string | null;
+  problemCheckedAt: number;
   /** Events the log keeps: the configured buffer size, or a closed run's own. */
   capacity: number;
   /** Set while the generation is served from a closed run: the run whose result or replay built `log`. */
@@ -68,10 +80,14 @@ const defaults = {
   idleEvictMs: 60_000,
   maxMirrors: 1_000,
   rpcTimeoutMs: 10_000,
+  problemCheckMs: 5_000,
 };
 
 /** Safety net for a workflow whose log never catches up (it cannot: each page moves the mirror on). */
 const maxPagesPerRefresh = 1_000;
+
+/** The system search attribute Temporal sets on a workflow whose tasks keep failing. */
+const reportedProblemsAttribute = 'TemporalReportedProblems';
 
 const queryEventsByDefinition: EventsQueryFn = (handle, args) => handle.query(eventsQuery, args);
 
@@ -104,6 +120,7 @@ export class GenerationReader {
       idleEvictMs: options.idleEvictMs ?? defaults.idleEvictMs,
       maxMirrors: options.maxMirrors ?? defaults.maxMirrors,
       rpcTimeoutMs: options.rpcTimeoutMs ?? defaults.rpcTimeoutMs,
+      problemCheckMs: options.problemCheckMs ?? defaults.problemCheckMs,
     };
     this.queryEvents = options.queryEvents ?? queryEventsByDefinition;
   }
@@ -113,12 +130,13 @@ export class GenerationReader {
     return this.mirrors.size;
   }
 
-  async state(id: string): Promise<GenerationState> {
-    return (await this.current(id)).state;
+  async state(id: string): Promise<ServedState> {
+    const mirror = await this.current(id);
+    return { ...(mirror.log as EventLog).state, problem: mirror.problem };
   }
 
   async events(id: string, after: number, limit: number): Promise<EventPage> {
-    return (await this.current(id)).read(after, limit);
+    return ((await this.current(id)).log as EventLog).read(after, limit);
   }
 
   /** Forgets a generation, so the next read asks Temporal afresh: call it when a new run takes over its workflow id. */
@@ -126,7 +144,7 @@ export class GenerationReader {
     this.mirrors.delete(id);
   }
 
-  private async current(id: string): Promise<EventLog> {
+  private async current(id: string): Promise<Mirror> {
     const now = Date.now();
     this.sweep(now);
     const mirror = this.touch(id, now);
@@ -141,10 +159,29 @@ export class GenerationReader {
       } catch (err) {
         // Unknown ids and first reads that failed leave nothing behind.
         if (!mirror.log && this.mirrors.get(id) === mirror) this.mirrors.delete(id);
-        throw err;
+        // A workflow Temporal reports as stuck is served as far as it got, with the problem, rather than as an error.
+        if (!mirror.log || !(await this.checkProblem(id, mirror, Date.now()))) throw err;
       }
     }
-    return mirror.log as EventLog;
+    return mirror;
+  }
+
+  /**
+   * Reads Temporal's report of a workflow whose tasks keep failing (the TemporalReportedProblems
+   * search attribute), at most every `problemCheckMs` and only for a generation quiet that long:
+   * one describe call, not one per read. Returns whether a problem is reported.
+   */
+  private async checkProblem(id: string, mirror: Mirror, now: number): Promise<boolean> {
+    if (now - mirror.problemCheckedAt < this.settings.problemCheckMs) return mirror.problem !== null;
+    mirror.problemCheckedAt = now;
+    try {
+      const description = await this.call(() => this.liveClient.getHandle(workflowIdFor(id)).describe());
+      const reported = description.searchAttributes[reportedProblemsAttribute];
+      mirror.problem = Array.isArray(reported) && reported.length > 0 ? `Temporal reports this generation's workflow task keeps failing: ${reported.join(', ')}` : null;
+    } catch {
+      // Temporal could not say: whatever was known stays.
+    }
+    return mirror.problem !== null;
   }
 
   private isStale(mirror: Mirror, now: number): boolean {
@@ -156,6 +193,7 @@ export class GenerationReader {
   private async refresh(id: string, mirror: Mirror): Promise<void> {
     const startedAt = Date.now();
     const workflowId = workflowIdFor(id);
+    const seqBefore = mirror.log?.state.lastSeq;
     try {
       let from = mirror.log;
       if (mirror.closedRunId !== undefined) {
@@ -174,6 +212,12 @@ export class GenerationReader {
         await this.loadClosed(workflowId, mirror);
       }
       mirror.refreshedAt = startedAt;
+      if (mirror.log && mirror.log.state.lastSeq !== seqBefore) {
+        mirror.changedAt = startedAt;
+        mirror.problem = null;
+      } else if (mirror.closedRunId === undefined && startedAt - mirror.changedAt >= this.settings.problemCheckMs) {
+        await this.checkProblem(id, mirror, startedAt);
+      }
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`Generation ${id}`);
       throw temporalHttpError(err) ?? err;
@@ -268,6 +312,9 @@ export class GenerationReader {
     } else {
       mirror = {
         log: undefined,
+        changedAt: now,
+        problem: null,
+        problemCheckedAt: Number.NEGATIVE_INFINITY,
         capacity: this.options.eventBufferSize,
         closedRunId: undefined,
         refreshedAt: Number.NEGATIVE_INFINITY,

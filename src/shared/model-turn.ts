@@ -44,8 +44,6 @@ export interface ModelTurnInput {
   messages?: MessageParam[];
   maxTokens: number;
   textBatchMs: number;
-  /** When the claim check is off: the largest payload Temporal takes, checked before anything is sent. */
-  payloadLimitBytes?: number | null;
 }
 
 export interface ModelTurnResult {

@@ -51,6 +51,7 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     textBatchWindow: new TextBatchWindow(config.textSignalsPerSecond),
     workspaceRoot: config.workspaceDir,
     maxFileBytes: config.maxFileBytes,
+    payloadLimitBytes: storage.payloadLimitBytes,
   });
   return Worker.create({
     connection: deps.connection,

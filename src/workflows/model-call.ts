@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { ToolDispatch, type GenerationInput } from '../shared/generation';
-import { limitExceededType } from '../shared/limits';
+import { formatBytes, limitExceededType } from '../shared/limits';
 import type { ModelTurnResult } from '../shared/model-turn';
 import { modelActivityOptions, modelAttemptsPerExecution, streamModelTurn } from './activity-proxies';
 import type { Conversation } from './conversation';
@@ -33,6 +33,8 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
   deps.track(tracker);
   for (let execution = 0; ; execution++) {
     const request = deps.conversation.modelInput();
+    const tooLarge = exceedsPayloadLimit(request.fields, input.options.payloadLimitBytes);
+    if (tooLarge) return { type: 'failed', error: tooLarge };
     try {
       const turn = await streamModelTurn.executeWithOptions(
         { ...modelActivityOptions, summary: `model turn ${iteration} (${input.model})` },
@@ -46,7 +48,6 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
             ...request.fields,
             maxTokens: input.options.maxTokens,
             textBatchMs: input.options.textBatchMs,
-            payloadLimitBytes: input.options.payloadLimitBytes,
           },
         ],
       );
@@ -72,6 +73,17 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
       }
     }
   }
+}
+
+/**
+ * With the claim check off, an activity input above Temporal's limit would fail the workflow task
+ * on every retry and the generation would never end: it fails here instead, naming the limit.
+ */
+function exceedsPayloadLimit(fields: unknown, limit: number | null): string | undefined {
+  if (limit === null) return undefined;
+  const size = new TextEncoder().encode(JSON.stringify(fields)).length;
+  if (size <= limit) return undefined;
+  return `The conversation's new messages (${formatBytes(size)}) are above Temporal's payload size limit of ${formatBytes(limit)} (TOOLSTREAM_PAYLOAD_LIMIT); turn the claim check on (TOOLSTREAM_CLAIM_CHECK=on) to carry them`;
 }
 
 function causeOf(err: unknown): unknown {

@@ -58,6 +58,7 @@ export async function startWorkflowStreamsBaseline(temporal: BenchTemporal, scen
       workspaceRoot,
       maxFileBytes: 1_000_000,
       heartbeatIntervalMs,
+      payloadLimitBytes: null,
     });
     worker = await Worker.create({
       connection: temporal.env.nativeConnection,

@@ -1,12 +1,38 @@
 import type { ModelPhase } from '../../shared/ai-activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { formatBytes, limitExceededType } from '../../shared/limits';
 import type { DetectedToolCall, StreamItem, StreamProgress } from '../../shared/model-turn';
 
 export type SendProgress = (progress: StreamProgress) => Promise<void>;
 
+export interface ProgressSenderOptions {
+  /** Called once, with the failure that stopped delivery: the stream must stop, since nothing more reaches the workflow. */
+  onFailure?: (err: unknown) => void;
+  /** When the claim check is off: a signal above this many bytes would be refused, so it is not sent. */
+  payloadLimitBytes?: number | null;
+  /** Waits before each retry of a signal that failed for a passing reason (Temporal unavailable, busy, slow). */
+  retryDelaysMs?: readonly number[];
+}
+
+const defaultRetryDelaysMs = [100, 300, 1000];
+
+/** gRPC codes of failures that may pass: UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE. */
+const transientCodes = new Set([2, 4, 8, 10, 13, 14]);
+
+function isTransient(err: unknown): boolean {
+  for (let cause: unknown = err; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'number') return transientCodes.has(code);
+  }
+  return false;
+}
+
 /**
  * Delivers stream progress to the workflow in order, one signal in flight at a time. Text waits up
  * to the batch window to ride along with more; a tool call goes out at once (with any text before it, so
- * order is kept). Whatever piles up while a signal is in flight leaves in the next one.
+ * order is kept). Whatever piles up while a signal is in flight leaves in the next one. A signal that
+ * fails for a passing reason is sent again; one that fails for good stops delivery and says so through
+ * `onFailure` at once, so the stream does not go on with tool calls the workflow will never hear of.
  */
 export class ProgressSender {
   private pending: StreamItem[] = [];
@@ -21,7 +47,13 @@ export class ProgressSender {
     private readonly route: { iteration: number; attempt: number },
     /** Read when a batch starts waiting: the window may change with the worker's load. */
     private readonly batchMs: () => number,
+    private readonly options: ProgressSenderOptions = {},
   ) {}
+
+  /** The failure that stopped delivery, if one did. */
+  get failed(): unknown {
+    return this.failure;
+  }
 
   text(text: string): void {
     const last = this.pending[this.pending.length - 1];
@@ -83,11 +115,37 @@ export class ProgressSender {
     const items = this.pending;
     this.pending = [];
     const phase = this.phase;
-    try {
-      await this.send({ ...this.route, phase, items });
-      this.phaseSent = phase;
-    } catch (err) {
-      this.failure = err;
+    const progress = { ...this.route, phase, items };
+    const limit = this.options.payloadLimitBytes;
+    if (limit !== null && limit !== undefined) {
+      const size = Buffer.byteLength(JSON.stringify(progress));
+      if (size > limit) return this.fail(payloadTooLarge(size, limit, items));
+    }
+    const delays = this.options.retryDelaysMs ?? defaultRetryDelaysMs;
+    for (let retry = 0; ; retry++) {
+      try {
+        await this.send(progress);
+        this.phaseSent = phase;
+        return;
+      } catch (err) {
+        if (retry >= delays.length || !isTransient(err)) return this.fail(err);
+        await new Promise((resolve) => setTimeout(resolve, delays[retry]));
+      }
     }
   }
+
+  private fail(err: unknown): void {
+    this.failure = err;
+    this.options.onFailure?.(err);
+  }
+}
+
+function payloadTooLarge(size: number, limit: number, items: StreamItem[]): ApplicationFailure {
+  const call = items.find((item) => item.type === 'tool_call');
+  const what = call?.type === 'tool_call' ? `The input of tool call ${call.call.id} (${call.call.name})` : 'The streamed text';
+  return ApplicationFailure.create({
+    type: limitExceededType,
+    nonRetryable: true,
+    message: `${what} makes a ${formatBytes(size)} signal, above Temporal's payload size limit of ${formatBytes(limit)} (TOOLSTREAM_PAYLOAD_LIMIT); turn the claim check on (TOOLSTREAM_CLAIM_CHECK=on) to carry it`,
+  });
 }

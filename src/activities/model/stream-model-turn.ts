@@ -8,6 +8,7 @@ import { commitPartialTurn, preferredPartialTurn, readPartialTurn, type PartialT
 import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
 import type { ConversationStore } from '../../storage/conversation-store';
 import type { ToolRegistry } from '../../tools';
+import { formatBytes, limitExceededType } from '../../shared/limits';
 import { ModelErrorType, StreamStalledError, toModelFailure } from './model-errors';
 import { ProgressSender } from './progress-sender';
 import { StreamAssembler, type CompletedToolUse } from './stream-assembler';
@@ -26,6 +27,8 @@ export interface ModelActivityDeps {
   /** Shared by every stream of this worker: stretches text batches when many stream at once. */
   textBatchWindow: TextBatchWindow;
   conversations: ConversationStore;
+  /** Set when the claim check is off: payloads above it are refused here, with an error that names the limit. */
+  payloadLimitBytes: number | null;
 }
 
 /**
@@ -53,10 +56,13 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
     }
     // The turn's new messages are stored first, so that whatever this attempt does, they are stored once.
     const { messages, requestHead } = await requestMessages(deps.conversations, input);
+    const abort = new AbortController();
     const sender = new ProgressSender(
       (progress) => workflow.signal(modelStreamSignal, progress),
       { iteration: input.iteration, attempt },
       () => deps.textBatchWindow.windowMs(input.textBatchMs),
+      // Nothing more reaches the workflow: streaming on would start no tools and hide the failure until the end.
+      { onFailure: () => abort.abort(), payloadLimitBytes: deps.payloadLimitBytes },
     );
     const toolCalls: DetectedToolCall[] = [];
     const assembler = new StreamAssembler({
@@ -80,7 +86,6 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       return { streamAttempt: attempt, content: turn.content, toolCalls: [...toolCalls], text: turn.text, usage: turn.usage };
     };
 
-    const abort = new AbortController();
     const onCancel = (): void => abort.abort();
     ctx.cancellationSignal.addEventListener('abort', onCancel);
     const watchdog = new StreamWatchdog(deps.streamIdleTimeoutMs, () => abort.abort());
@@ -107,7 +112,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         throw ApplicationFailure.create({ type: ModelErrorType.incomplete, message: 'The model stream ended before message_stop' });
       }
       await sender.close();
-      return {
+      return checkedSize(deps.payloadLimitBytes, {
         streamAttempt: attempt,
         content: turn.content,
         stopReason: turn.stopReason ?? 'end_turn',
@@ -117,8 +122,10 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         text: turn.text,
         streamEndedAt: new Date().toISOString(),
         requestHead,
-      };
+      });
     } catch (err) {
+      if (isLimitExceeded(sender.failed)) throw sender.failed;
+      if (sender.failed !== undefined && toolCalls.length === 0) throw undeliverable(sender.failed);
       const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err, deps.anthropicApiKey);
       if (ctx.cancellationSignal.aborted) {
         sender.abandon();
@@ -147,6 +154,27 @@ async function requestMessages(conversations: ConversationStore, input: ModelTur
   if (!input.conversation) return { messages: input.messages ?? [] };
   const requestHead = await conversations.append(input.generationId, input.conversation.head, input.conversation.pending);
   return { messages: await conversations.read(input.generationId, requestHead), requestHead };
+}
+
+/** With the claim check off, a result above Temporal's limit would fail the workflow task over and over: say so instead. */
+function checkedSize(limit: number | null | undefined, result: ModelTurnResult): ModelTurnResult {
+  if (limit === null || limit === undefined) return result;
+  const size = Buffer.byteLength(JSON.stringify(result));
+  if (size <= limit) return result;
+  throw ApplicationFailure.create({
+    type: limitExceededType,
+    nonRetryable: true,
+    message: `The model turn's result (${formatBytes(size)}) is above Temporal's payload size limit of ${formatBytes(limit)} (TOOLSTREAM_PAYLOAD_LIMIT); turn the claim check on (TOOLSTREAM_CLAIM_CHECK=on) to carry it`,
+  });
+}
+
+function isLimitExceeded(err: unknown): err is ApplicationFailure {
+  return err instanceof ApplicationFailure && err.type === limitExceededType;
+}
+
+/** Progress could not reach the workflow: this attempt fails and a retry claims what did arrive. */
+function undeliverable(err: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ type: ModelErrorType.incomplete, message: `Stream progress could not be delivered to the workflow: ${describe(err)}` });
 }
 
 function detectToolCall(tools: ToolRegistry, toolUse: CompletedToolUse): DetectedToolCall {

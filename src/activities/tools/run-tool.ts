@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ToolRunInput, ToolRunResult } from '../../shared/model-turn';
+import { formatBytes } from '../../shared/limits';
 import { previewResult, ToolExecutionError, ToolInputError, type ToolRegistry } from '../../tools';
 
 export interface ToolActivityDeps {
@@ -9,6 +10,8 @@ export interface ToolActivityDeps {
   workspaceRoot: string;
   maxFileBytes: number;
   heartbeatIntervalMs: number;
+  /** Set when the claim check is off: a result above it would never reach the workflow. */
+  payloadLimitBytes: number | null;
 }
 
 export const ToolErrorType = {
@@ -33,6 +36,7 @@ export function createRunTool(deps: ToolActivityDeps) {
         maxFileBytes: deps.maxFileBytes,
       });
       const completed = Date.now();
+      assertFits(deps.payloadLimitBytes, output);
       return {
         output,
         resultPreview: previewResult(output),
@@ -46,6 +50,16 @@ export function createRunTool(deps: ToolActivityDeps) {
       clearInterval(heartbeat);
     }
   };
+}
+
+function assertFits(limit: number | null, output: string): void {
+  if (limit === null) return;
+  const size = Buffer.byteLength(JSON.stringify(output));
+  if (size <= limit) return;
+  throw new ToolExecutionError(
+    `The tool's result (${formatBytes(size)}) is above Temporal's payload size limit of ${formatBytes(limit)} (TOOLSTREAM_PAYLOAD_LIMIT) with the claim check off (TOOLSTREAM_CLAIM_CHECK=off)`,
+    { retryable: false },
+  );
 }
 
 function toToolFailure(err: unknown): unknown {

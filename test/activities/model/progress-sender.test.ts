@@ -328,3 +328,47 @@ test('abandon() stops the batch timer: pending text is never sent', async () => 
   expect(signal.sent).toEqual([]);
   expect(jest.getTimerCount()).toBe(0);
 });
+
+describe('failures', () => {
+  const unavailable = Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: 14 });
+
+  test('a signal that fails for a passing reason is sent again, and nothing is lost or reordered', async () => {
+    const signal = new FakeSignal();
+    const sender = new ProgressSender(signal.send, ROUTE, () => BATCH_MS, { retryDelaysMs: [10, 20] });
+    signal.failWith = unavailable;
+    sender.toolCall(toolCall('a'));
+    await settle();
+    signal.failWith = undefined;
+    sender.toolCall(toolCall('b'));
+    await jest.advanceTimersByTimeAsync(10);
+    await sender.close();
+    expect(signal.sent.map(itemsOf)).toEqual([['tool:a'], ['tool:a'], ['tool:b']]);
+    expect(sender.failed).toBeUndefined();
+  });
+
+  test('after its retries a failure stops delivery and is reported at once through onFailure', async () => {
+    const signal = new FakeSignal();
+    const failures: unknown[] = [];
+    const sender = new ProgressSender(signal.send, ROUTE, () => BATCH_MS, { retryDelaysMs: [10, 20], onFailure: (err) => failures.push(err) });
+    signal.failWith = unavailable;
+    sender.toolCall(toolCall('a'));
+    await jest.advanceTimersByTimeAsync(40);
+    expect(signal.sent).toHaveLength(3);
+    expect(failures).toEqual([unavailable]);
+    sender.toolCall(toolCall('b'));
+    await expect(sender.close()).rejects.toBe(unavailable);
+    expect(signal.sent).toHaveLength(3);
+  });
+
+  test('with a payload limit, a signal above it is never sent and fails naming the limit', async () => {
+    const signal = new FakeSignal();
+    const failures: unknown[] = [];
+    const sender = new ProgressSender(signal.send, ROUTE, () => BATCH_MS, { payloadLimitBytes: 10_000, onFailure: (err) => failures.push(err) });
+    sender.toolCall({ ...toolCall('big'), input: { path: 'big.txt', content: 'x'.repeat(20_000) } });
+    await settle();
+    expect(signal.sent).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ type: 'LimitExceeded', nonRetryable: true });
+    expect((failures[0] as Error).message).toMatch(/tool call big \(write_file\).*above Temporal's payload size limit of 9\.8 KiB \(TOOLSTREAM_PAYLOAD_LIMIT\)/);
+  });
+});
