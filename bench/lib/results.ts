@@ -214,6 +214,7 @@ export interface HistoryAtScaleBaseline {
   recordedAt: string;
   commit: string;
   note: string;
+  machine?: BenchResults['machine'];
   historyAtScale: HistoryAtScale;
 }
 

@@ -428,7 +428,16 @@ function describeBreakage(histories: History[], completed: number, followed: Fol
     const cause = (proto.api.enums.v1.WorkflowTaskFailedCause[attrs.cause ?? 0] ?? String(attrs.cause)).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
     why += `; last workflow task failure (event ${String(failed.eventId)}): ${cause}: ${attrs.failure?.message ?? '(no message)'}`;
   }
-  return `after iteration ${completed}: ${how}${why}${attempt}`;
+  const schedules = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === modelActivityType);
+  const last = schedules[schedules.length - 1];
+  let where = '';
+  if (last) {
+    const turn = modelTurnOf(last) ?? schedules.length;
+    const done = events.some((e) => e.activityTaskCompletedEventAttributes && String(e.activityTaskCompletedEventAttributes.scheduledEventId) === String(last.eventId));
+    const input = largestPayload(last);
+    where = `; the last model call recorded is turn ${turn} (input payload ${input} bytes), its activity ${done ? 'completed' : 'did not complete'}`;
+  }
+  return `after iteration ${completed}: ${how}${where}${why}${attempt}`;
 }
 
 function round(value: number, digits: number): number {
