@@ -177,8 +177,9 @@ export interface RatioSpread {
 }
 
 export interface HistoryAtScale {
+  /** Iterations that write and read back a file; a closing turn follows, so a complete run counts one more. */
   iterationsPlanned: number;
-  /** Iterations whose model turn completed (`iteration.completed` seen through the API). */
+  /** Iterations whose model turn completed (`iteration.completed` seen through the API), the closing turn included. */
   iterationsCompleted: number;
   /** Bytes of each file written (and read back) per iteration. */
   fileBytes: number;

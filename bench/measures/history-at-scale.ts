@@ -343,13 +343,19 @@ export function largestPayload(event: HistoryEvent): number {
   return largest;
 }
 
-/** The iteration a model activity's schedule belongs to, from its summary ("model turn 7 (…)"). */
+/**
+ * The iteration a model activity's schedule belongs to, from its summary ("model turn 7 (…)"); any
+ * activity type with such a summary counts, so a renamed model activity is still found.
+ */
 function modelTurnOf(event: HistoryEvent): number | undefined {
-  const attrs = event.activityTaskScheduledEventAttributes;
-  if (!attrs || attrs.activityType?.name !== modelActivityType) return undefined;
+  if (!event.activityTaskScheduledEventAttributes) return undefined;
   const summary = event.userMetadata?.summary?.data;
   const match = summary ? /model turn (\d+)/.exec(Buffer.from(summary).toString('utf8')) : null;
   return match ? Number(match[1]) : undefined;
+}
+
+function isModelCall(event: HistoryEvent): boolean {
+  return modelTurnOf(event) !== undefined || event.activityTaskScheduledEventAttributes?.activityType?.name === modelActivityType;
 }
 
 /**
@@ -365,7 +371,7 @@ export function attributeHistory(histories: History[]): Map<number, { bytes: num
   let schedules = 0;
   for (const history of histories) {
     for (const event of history.events ?? []) {
-      if (event.activityTaskScheduledEventAttributes?.activityType?.name === modelActivityType) {
+      if (isModelCall(event)) {
         schedules++;
         current = modelTurnOf(event) ?? schedules;
       }
@@ -428,7 +434,7 @@ function describeBreakage(histories: History[], completed: number, followed: Fol
     const cause = (proto.api.enums.v1.WorkflowTaskFailedCause[attrs.cause ?? 0] ?? String(attrs.cause)).replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, '');
     why += `; last workflow task failure (event ${String(failed.eventId)}): ${cause}: ${attrs.failure?.message ?? '(no message)'}`;
   }
-  const schedules = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === modelActivityType);
+  const schedules = events.filter(isModelCall);
   const last = schedules[schedules.length - 1];
   let where = '';
   if (last) {

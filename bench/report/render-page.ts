@@ -134,7 +134,7 @@ function historyAtScaleDetails(current: HistoryAtScale | undefined, baselines: R
     ...(current ? [] : ['*Not measured in this run*: only the recorded figures are shown.', '']),
     `| | ${runs.map(({ name }) => cell(name)).join(' | ')} |`,
     `| --- | ${runs.map(() => '---').join(' | ')} |`,
-    row('iterations completed / planned', (run) => `${run.iterationsCompleted} / ${run.iterationsPlanned} (${run.outcome})`),
+    row('iterations completed / planned (+ 1 closing turn)', (run) => `${run.iterationsCompleted} / ${run.iterationsPlanned} (${run.outcome})`),
     row('file per iteration (written, then read back)', (run) => formatBytes(run.fileBytes)),
     row('history: runs, events, bytes', (run) => `${run.runs} runs, ${run.totalHistoryEvents} events, ${formatBytes(run.totalHistoryBytes)}`),
     row('largest payload (≤ 128 KiB?)', (run) => `${formatBytes(run.largestPayloadBytes)} (${yes(judgeScale(run).payload)})`),

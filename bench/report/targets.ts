@@ -165,9 +165,12 @@ export function scaleSummary(run: HistoryAtScale): string {
   const stored = run.storedPerNewContent
     ? `stored/new content ${run.storedPerNewContent.mean} (${run.storedPerNewContent.min}–${run.storedPerNewContent.max}, cv ${run.storedPerNewContent.cv})`
     : 'nothing stored';
-  const ended = run.outcome === 'completed' ? 'completed' : `${run.outcome} after ${run.iterationsCompleted}`;
+  const ended =
+    run.outcome === 'completed' && run.iterationsCompleted >= run.iterationsPlanned
+      ? `completed all ${run.iterationsPlanned} iterations`
+      : `${run.outcome} after ${run.iterationsCompleted} of ${run.iterationsPlanned} iterations`;
   return (
-    `${ended} of ${run.iterationsPlanned} iterations; largest payload ${formatBytes(run.largestPayloadBytes)}; ` +
+    `${ended}; largest payload ${formatBytes(run.largestPayloadBytes)}; ` +
     `history/iteration ${formatBytes(run.historyBytesFirstMean)} (first ${run.flatWindow}) → ${formatBytes(run.historyBytesLastMean)} (last ${run.flatWindow}) = ×${run.historyGrowth}; ${stored}`
   );
 }
