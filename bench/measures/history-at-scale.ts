@@ -150,7 +150,8 @@ async function runScale(stack: BenchStack, temporal: BenchTemporal, plan: Histor
 
   const boundaries = iterationStarts(followed.events);
   const perIteration = attributeHistory(histories);
-  const stored = attributeStore(storeDir, boundaries);
+  // Whole seconds: some filesystems keep coarse mtimes.
+  const stored = attributeStore(storeDir, boundaries, Math.floor(started / 1000) * 1000 - 1000);
   const lastIteration = Math.max(completedIterations, ...perIteration.keys());
   const iterations: HistoryAtScaleIteration[] = [];
   for (let i = 1; i <= lastIteration; i++) {
@@ -397,7 +398,12 @@ function iterationStarts(events: GenerationEvent[]): { iteration: number; at: nu
  * keys), so a file's mtime is when it was stored; polling the size instead would lump together the
  * several iterations a poll interval can span.
  */
-export function attributeStore(storeDir: string, starts: { iteration: number; at: number }[]): { existed: boolean; totalBytes: number; files: number; perIteration: Map<number, number> } {
+export function attributeStore(
+  storeDir: string,
+  starts: { iteration: number; at: number }[],
+  /** Files older than this (ms) are not this generation's: a store directory given from outside may hold earlier runs. */
+  since = 0,
+): { existed: boolean; totalBytes: number; files: number; perIteration: Map<number, number> } {
   const perIteration = new Map<number, number>();
   if (!fs.existsSync(storeDir)) return { existed: false, totalBytes: 0, files: 0, perIteration };
   let totalBytes = 0;
@@ -409,6 +415,7 @@ export function attributeStore(storeDir: string, starts: { iteration: number; at
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) {
         const stat = fs.statSync(full);
+        if (stat.mtimeMs < since) continue;
         totalBytes += stat.size;
         files++;
         let iteration = sorted[0]?.iteration ?? 1;

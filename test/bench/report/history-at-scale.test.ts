@@ -144,6 +144,8 @@ test('store files are attributed to iterations by mtime; a missing store counts 
     expect(stored).toMatchObject({ existed: true, totalBytes: 35, files: 3 });
     expect(stored.perIteration.get(1)).toBe(15);
     expect(stored.perIteration.get(2)).toBe(20);
+    // Files from before the generation (an outside store directory) are not counted.
+    expect(attributeStore(dir, starts, 1_000_000)).toMatchObject({ totalBytes: 30, files: 2 });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
