@@ -42,7 +42,11 @@ async function main(): Promise<number> {
   });
   const outputs = outputsFor(values.out);
   const report = (results: Partial<BenchResults>): void => {
-    for (const file of writeReport(results, { ...outputs, keepFallback: path.join(root, 'docs/PERFORMANCE.md') })) log(`wrote ${path.relative(root, file)}`);
+    for (const file of writeReport(results, {
+      ...outputs,
+      keepFallback: path.join(root, 'docs/PERFORMANCE.md'),
+      oldHistoryBaseline: path.join(root, 'bench/baselines/old-design-history.json'),
+    })) log(`wrote ${path.relative(root, file)}`);
   };
 
   if (values['report-only']) {

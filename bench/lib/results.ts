@@ -58,6 +58,8 @@ export interface BenchResults {
     rssMarginalMBPerGeneration?: number;
     tried: ({ concurrent: number; dispatchP99Ms: number; rssMB: number } & Partial<CapacityStepDetail>)[];
   };
+  /** History and storage per iteration of one long generation whose conversation grows to ~20 MB (quick: ~1 MB). */
+  historyAtScale?: HistoryAtScale;
   /** Raw samples some pictures need (latency histograms); kept small. */
   samples?: Record<string, number[]>;
   /** What each measure did in this run: a measure that threw or whose module is absent is named here. */
@@ -145,6 +147,76 @@ export interface CapacityStepDetail {
   cpuPercent: { worker: number; workerMainThread: number; workerWorkflowThread: number; temporal: number; fakeModel: number; bench: number; otherLoad: number };
   /** CPU seconds per generation (worker, Temporal dev server), and the text signals each generation sent. */
   perGeneration: { workerCpuSeconds: number; temporalCpuSeconds: number; textEvents: number };
+}
+
+/** One iteration of the history-at-scale generation: what it added to the workflow history and to the store. */
+export interface HistoryAtScaleIteration {
+  iteration: number;
+  /** Encoded size of the history events attributed to this iteration (see the measure for the attribution). */
+  historyBytes: number;
+  historyEvents: number;
+  /** Largest single Payload (encoded, metadata included) in any of those events. */
+  largestPayloadBytes: number;
+  /** Growth of the store directory during this iteration (files by mtime); 0 when there is no store. */
+  storedBytes: number;
+  /** UTF-8 bytes of the content this iteration added to the conversation: the file written plus the same file read back. */
+  newContentBytes: number;
+  /** storedBytes / newContentBytes; absent for an iteration without new content (the closing turn). */
+  storedPerNewContent?: number;
+}
+
+/** A summary of a list of ratios: how steady they are. */
+export interface RatioSpread {
+  mean: number;
+  min: number;
+  max: number;
+  /** Standard deviation / mean. */
+  cv: number;
+  /** Iterations summarized. */
+  count: number;
+}
+
+export interface HistoryAtScale {
+  /** Iterations that write and read back a file; a closing turn follows, so a complete run counts one more. */
+  iterationsPlanned: number;
+  /** Iterations whose model turn completed (`iteration.completed` seen through the API), the closing turn included. */
+  iterationsCompleted: number;
+  /** Bytes of each file written (and read back) per iteration. */
+  fileBytes: number;
+  /** How the generation ended: `completed`, or how it did not (the generation's status, or `stalled`). */
+  outcome: string;
+  /** When it did not complete: where and how it broke (the last workflow task failure, if any). */
+  breakage?: string;
+  /** The per-iteration budget: no new `iteration.completed` within it counts as stalled. */
+  iterationTimeoutMs: number;
+  wallMs: number;
+  runs: number;
+  totalHistoryBytes: number;
+  totalHistoryEvents: number;
+  /** Largest single Payload anywhere in the history (all runs). */
+  largestPayloadBytes: number;
+  payloadThresholdBytes: number;
+  /** The directory whose growth counts as stored bytes, and whether it existed after the run. */
+  storeDir: { path: string; existed: boolean; totalBytes: number; files: number };
+  /** Mean history bytes per iteration over the first / last `flatWindow` completed iterations (the closing turn excluded). */
+  flatWindow: number;
+  historyBytesFirstMean: number;
+  historyBytesLastMean: number;
+  /** historyBytesLastMean / historyBytesFirstMean: flat is ≤ 1.2. */
+  historyGrowth: number;
+  /** storedBytes / newContentBytes over the iterations with new content; undefined when nothing was stored. */
+  storedPerNewContent?: RatioSpread;
+  iterations: HistoryAtScaleIteration[];
+}
+
+/** A recorded run of history-at-scale kept beside the live figures (bench/baselines/old-design-history.json). */
+export interface HistoryAtScaleBaseline {
+  label: string;
+  recordedAt: string;
+  commit: string;
+  note: string;
+  machine?: BenchResults['machine'];
+  historyAtScale: HistoryAtScale;
 }
 
 export interface BenchContext {

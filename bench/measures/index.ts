@@ -4,6 +4,7 @@ import { measureCapacity } from './capacity';
 import { measureDispatchLatency } from './dispatch-latency';
 import { measureEventDelivery } from './event-delivery';
 import { measureFanout } from './fanout';
+import { measureHistoryAtScale } from './history-at-scale';
 import { measureHistoryCost } from './history-cost';
 import { measureOverlap } from './overlap';
 
@@ -24,4 +25,5 @@ export const measures: MeasureEntry[] = [
   { name: 'history-cost', load: async () => measureHistoryCost },
   { name: 'fanout', load: async () => measureFanout },
   { name: 'capacity', load: async () => measureCapacity },
+  { name: 'history-at-scale', load: async () => measureHistoryAtScale },
 ];

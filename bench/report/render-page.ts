@@ -1,16 +1,18 @@
-import type { BenchResults } from '../lib/results';
+import type { BenchResults, HistoryAtScale } from '../lib/results';
+import { formatBytes } from './bytes-svg';
 import { keepEnd, keepStart } from './keep-section';
-import { latency, resultRows, Verdict } from './targets';
+import { judgeScale, latency, resultRows, Verdict, type ReportBaselines } from './targets';
 
 export interface PagePictures {
   timeline?: string;
   dispatch?: string;
   eventDelivery?: string;
+  historyAtScale?: string;
 }
 
 /** docs/PERFORMANCE.md from the results: every number on it comes from the JSON, except the kept section. */
-export function renderPage(results: Partial<BenchResults>, pictures: PagePictures, kept: string): string {
-  const rows = resultRows(results);
+export function renderPage(results: Partial<BenchResults>, pictures: PagePictures, kept: string, baselines: ReportBaselines = {}): string {
+  const rows = resultRows(results, baselines);
   const lines: string[] = [
     '# Performance',
     '',
@@ -38,8 +40,9 @@ export function renderPage(results: Partial<BenchResults>, pictures: PagePicture
   if (pictures.timeline) lines.push(`![Reference scenario timeline](${pictures.timeline})`, '');
   if (pictures.dispatch) lines.push(`![Dispatch latency distributions](${pictures.dispatch})`, '');
   if (pictures.eventDelivery) lines.push(`![Event delivery latency](${pictures.eventDelivery})`, '');
-  if (!pictures.timeline && !pictures.dispatch && !pictures.eventDelivery) lines.push('(no pictures: their measures did not run)', '');
-  lines.push(...details(results), ...definitions(), keepStart, kept, keepEnd, '');
+  if (pictures.historyAtScale) lines.push(`![History and stored bytes per iteration](${pictures.historyAtScale})`, '');
+  if (!pictures.timeline && !pictures.dispatch && !pictures.eventDelivery && !pictures.historyAtScale) lines.push('(no pictures: their measures did not run)', '');
+  lines.push(...details(results), ...historyAtScaleDetails(results.historyAtScale, baselines), ...definitions(), keepStart, kept, keepEnd, '');
   return lines.join('\n');
 }
 
@@ -112,6 +115,58 @@ function details(results: Partial<BenchResults>): string[] {
   return lines;
 }
 
+/**
+ * Measure 7 beside the old design's recorded run: the live figures may be absent (the measure did not
+ * run, or failed) and the section still shows the recorded ones.
+ */
+function historyAtScaleDetails(current: HistoryAtScale | undefined, baselines: ReportBaselines): string[] {
+  const old = baselines.oldHistory;
+  if (!current && !old) return [];
+  const runs: { name: string; run: HistoryAtScale | undefined }[] = [
+    { name: 'this run', run: current },
+    ...(old ? [{ name: old.label, run: old.historyAtScale }] : []),
+  ];
+  const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
+  const row = (label: string, value: (run: HistoryAtScale) => string): string => `| ${label} | ${runs.map(({ run }) => (run ? cell(value(run)) : '—')).join(' | ')} |`;
+  const lines = [
+    '### 7. History and storage at scale',
+    '',
+    ...(current ? [] : ['*Not measured in this run*: only the recorded figures are shown.', '']),
+    `| | ${runs.map(({ name }) => cell(name)).join(' | ')} |`,
+    `| --- | ${runs.map(() => '---').join(' | ')} |`,
+    row('iterations completed / planned (+ 1 closing turn)', (run) => `${run.iterationsCompleted} / ${run.iterationsPlanned} (${run.outcome})`),
+    row('file per iteration (written, then read back)', (run) => formatBytes(run.fileBytes)),
+    row('history: runs, events, bytes', (run) => `${run.runs} runs, ${run.totalHistoryEvents} events, ${formatBytes(run.totalHistoryBytes)}`),
+    row('largest payload (≤ 128 KiB?)', (run) => `${formatBytes(run.largestPayloadBytes)} (${yes(judgeScale(run).payload)})`),
+    row('history bytes/iteration, first → last window', (run) => `${formatBytes(run.historyBytesFirstMean)} → ${formatBytes(run.historyBytesLastMean)}, ×${run.historyGrowth}, window ${run.flatWindow} (flat? ${yes(judgeScale(run).flat)})`),
+    row('store', (run) => (run.storeDir.existed ? `${run.storeDir.files} files, ${formatBytes(run.storeDir.totalBytes)}` : 'no store directory')),
+    row('stored bytes / new content bytes per iteration', (run) =>
+      run.storedPerNewContent ? `mean ${run.storedPerNewContent.mean}, ${run.storedPerNewContent.min}–${run.storedPerNewContent.max}, cv ${run.storedPerNewContent.cv} (n=${run.storedPerNewContent.count})` : '—',
+    ),
+    row('how it broke', (run) => run.breakage ?? '—'),
+    '',
+  ];
+  if (old) lines.push(`Recorded ${old.recordedAt} at commit \`${old.commit.slice(0, 12)}\`: ${old.note}`, '');
+  for (const { name, run } of runs) {
+    if (!run) continue;
+    lines.push(
+      `<details><summary>Per iteration, ${escapeHtml(name)}</summary>`,
+      '',
+      '| iteration | history bytes | events | largest payload | stored bytes | stored / new content |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...run.iterations.map((it) => `| ${it.iteration}${it.iteration > run.iterationsCompleted ? ' (not completed)' : ''} | ${it.historyBytes} | ${it.historyEvents} | ${it.largestPayloadBytes} | ${it.storedBytes} | ${it.storedPerNewContent ?? '—'} |`),
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return lines;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Where dispatch time goes: each segment's distribution per concurrency level. */
 function breakdown(results: Partial<BenchResults>): string[] {
   const split = results.dispatchBreakdownMs;
@@ -174,6 +229,14 @@ function definitions(): string[] {
       'signal that carries the batch to the Temporal client (timed by a client interceptor on the worker). It includes the signal, ' +
       'the workflow task, the API\'s query, and on average half a polling interval. **From the batch\'s first delta**: the event\'s `at`, ' +
       'when the first delta of the batch reached the activity; each batch\'s worst delta, so this adds the whole batching wait (100 ms).',
+    '- **History and storage at scale** (measure 7): one generation of 100 iterations (quick: 10), each model turn writing a new ' +
+      'file of 100 KB (quick: 50 KB) of pseudo-random words with `write_file` and reading it back with `read_file`, so the conversation ' +
+      'grows by twice the file an iteration (~20 MB in all); a closing turn ends it. **History bytes** of an iteration: the encoded ' +
+      'size of the events from the model activity scheduled for it up to the one for the next (every run of the workflow id, along ' +
+      'continue-as-new; the start counts for iteration 1, the closing for the last). **Largest payload**: every Payload in every ' +
+      'event attribute, encoded. **Stored bytes**: the files under the store directory (`TOOLSTREAM_STORE_DIR`, default ' +
+      '`<dataDir>/store`) whose mtime falls between `iteration.started` of the iteration and of the next. **New content**: the file\'s ' +
+      'bytes twice (tool input, tool result). An iteration without an `iteration.completed` within 60 s (quick: 30 s) ends the run as stalled.',
     '- Percentiles are nearest-rank (an observed value). The pictures\' raw samples are in `bench/results/latest.json` (`samples`).',
     '',
   ];

@@ -1,4 +1,5 @@
-import type { BenchResults, LatencySummary, MeasureOutcome } from '../lib/results';
+import type { BenchResults, HistoryAtScale, HistoryAtScaleBaseline, LatencySummary, MeasureOutcome } from '../lib/results';
+import { formatBytes } from './bytes-svg';
 
 /** PASS/MISS judge a target; the others say why there is nothing to judge. */
 export const Verdict = {
@@ -21,8 +22,14 @@ export interface ResultRow {
 
 type Results = Partial<BenchResults>;
 
+/** Recorded figures shown beside the live ones (not part of the results JSON). */
+export interface ReportBaselines {
+  /** history-at-scale as recorded on the old design (bench/baselines/old-design-history.json). */
+  oldHistory?: HistoryAtScaleBaseline;
+}
+
 /** The issue's targets, each as one row of the page's table; a measure that did not produce its part says why. */
-export function resultRows(results: Results): ResultRow[] {
+export function resultRows(results: Results, baselines: ReportBaselines = {}): ResultRow[] {
   return [
     ...dispatchRows(results),
     overlapRow(results),
@@ -30,6 +37,7 @@ export function resultRows(results: Results): ResultRow[] {
     historyRow(results),
     fanoutRow(results),
     capacityRow(results),
+    historyAtScaleRow(results, baselines.oldHistory),
   ];
 }
 
@@ -128,6 +136,53 @@ function capacityRow(results: Results): ResultRow {
     baselines: '—',
     verdict: judge(capacity.maxConcurrent >= 200),
   };
+}
+
+/** Flat history per iteration: the mean of the last window at most this many times the first. */
+export const historyGrowthLimit = 1.2;
+/** Stored bytes "proportional to the new content": their ratio varies by at most this (std dev / mean) across iterations. */
+export const storedSpreadLimit = 0.25;
+
+export interface ScaleJudgement {
+  completed: boolean;
+  payload: boolean;
+  flat: boolean;
+  proportional: boolean;
+}
+
+/** Each of measure 7's targets on one run. */
+export function judgeScale(run: HistoryAtScale): ScaleJudgement {
+  return {
+    completed: run.outcome === 'completed' && run.iterationsCompleted >= run.iterationsPlanned,
+    payload: run.largestPayloadBytes <= run.payloadThresholdBytes,
+    flat: run.historyBytesFirstMean > 0 && run.historyGrowth <= historyGrowthLimit,
+    proportional: run.storedPerNewContent !== undefined && run.storedPerNewContent.cv <= storedSpreadLimit,
+  };
+}
+
+/** One line of a run's figures, for the table's result or baselines cell. */
+export function scaleSummary(run: HistoryAtScale): string {
+  const stored = run.storedPerNewContent
+    ? `stored/new content ${run.storedPerNewContent.mean} (${run.storedPerNewContent.min}–${run.storedPerNewContent.max}, cv ${run.storedPerNewContent.cv})`
+    : 'nothing stored';
+  const ended =
+    run.outcome === 'completed' && run.iterationsCompleted >= run.iterationsPlanned
+      ? `completed all ${run.iterationsPlanned} iterations`
+      : `${run.outcome} after ${run.iterationsCompleted} of ${run.iterationsPlanned} iterations`;
+  return (
+    `${ended}; largest payload ${formatBytes(run.largestPayloadBytes)}; ` +
+    `history/iteration ${formatBytes(run.historyBytesFirstMean)} (first ${run.flatWindow}) → ${formatBytes(run.historyBytesLastMean)} (last ${run.flatWindow}) = ×${run.historyGrowth}; ${stored}`
+  );
+}
+
+function historyAtScaleRow(results: Results, old: HistoryAtScaleBaseline | undefined): ResultRow {
+  const measure = '7. History and storage at scale';
+  const target = `all iterations complete; largest payload ≤ 128 KiB; history bytes/iteration flat (last 10 ≤ ${historyGrowthLimit} × first 10); stored bytes ∝ new content (cv ≤ ${storedSpreadLimit})`;
+  const baselines = old ? `${old.label} (recorded ${old.recordedAt.slice(0, 10)}, ${old.commit.slice(0, 7)}): ${scaleSummary(old.historyAtScale)}` : '—';
+  const run = results.historyAtScale;
+  if (!run) return { ...absent(measure, target, results, 'history-at-scale'), baselines };
+  const judged = judgeScale(run);
+  return { measure, target, result: scaleSummary(run), baselines, verdict: judge(judged.completed && judged.payload && judged.flat && judged.proportional) };
 }
 
 function absent(measure: string, target: string, results: Results, name: string): ResultRow {

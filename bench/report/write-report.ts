@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BenchResults } from '../lib/results';
+import type { BenchResults, HistoryAtScaleBaseline } from '../lib/results';
+import { historyAtScaleSvg } from './bytes-svg';
 import { keptSection } from './keep-section';
 import { cdfSvg, type Series } from './latency-svg';
 import { renderPage, type PagePictures } from './render-page';
@@ -12,6 +13,8 @@ export interface ReportPaths {
   pictures: string;
   /** Where the hand-written section comes from when `page` does not exist yet. */
   keepFallback?: string;
+  /** The old design's recorded history-at-scale run (bench/baselines/old-design-history.json); skipped when absent. */
+  oldHistoryBaseline?: string;
 }
 
 /** Writes the pictures and the page; returns the files written. */
@@ -60,8 +63,14 @@ export function writeReport(results: Partial<BenchResults>, paths: ReportPaths):
     );
   }
 
+  const oldHistoryText = paths.oldHistoryBaseline ? readIfExists(paths.oldHistoryBaseline) : undefined;
+  const oldHistory = oldHistoryText === undefined ? undefined : (JSON.parse(oldHistoryText) as HistoryAtScaleBaseline);
+  if (results.historyAtScale || oldHistory) {
+    pictures.historyAtScale = save('history-at-scale.svg', historyAtScaleSvg(results.historyAtScale, oldHistory && { label: oldHistory.label, run: oldHistory.historyAtScale }));
+  }
+
   fs.mkdirSync(path.dirname(paths.page), { recursive: true });
-  fs.writeFileSync(paths.page, renderPage(results, pictures, kept));
+  fs.writeFileSync(paths.page, renderPage(results, pictures, kept, { oldHistory }));
   written.push(paths.page);
   return written;
 }
