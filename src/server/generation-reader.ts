@@ -6,7 +6,7 @@ import type { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
 import type { GenerationState } from '../shared/state';
 import { defaultBusyRetry, retryWhileBusy, type BusyRetryOptions } from './busy-retry';
-import { notFound } from './http-error';
+import { notFound, serviceUnavailable } from './http-error';
 import { applyPage } from './mirror-page';
 import { temporalHttpError } from './temporal-errors';
 
@@ -85,6 +85,14 @@ const defaults = {
 
 /** Safety net for a workflow whose log never catches up (it cannot: each page moves the mirror on). */
 const maxPagesPerRefresh = 1_000;
+
+/** FAILED_PRECONDITION: Temporal's answer to a query while the workflow task is in a failed state. */
+function isWorkflowTaskFailing(err: unknown): boolean {
+  for (let cause: unknown = err; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+    if ((cause as { code?: unknown }).code === 9 && /Workflow Task in failed state/i.test(cause.message)) return true;
+  }
+  return false;
+}
 
 /** The system search attribute Temporal sets on a workflow whose tasks keep failing. */
 const reportedProblemsAttribute = 'TemporalReportedProblems';
@@ -186,6 +194,8 @@ export class GenerationReader {
 
   private isStale(mirror: Mirror, now: number): boolean {
     if (!mirror.log) return true;
+    // A stuck workflow cannot answer queries: it is rechecked (one describe) only every problemCheckMs.
+    if (mirror.problem !== null) return now - mirror.problemCheckedAt >= this.settings.problemCheckMs;
     const ttl = mirror.closedRunId === undefined ? this.settings.refreshTtlMs : this.settings.closedRecheckMs;
     return now - mirror.refreshedAt >= ttl;
   }
@@ -194,6 +204,10 @@ export class GenerationReader {
     const startedAt = Date.now();
     const workflowId = workflowIdFor(id);
     const seqBefore = mirror.log?.state.lastSeq;
+    if (mirror.problem !== null && (await this.checkProblem(id, mirror, startedAt))) {
+      mirror.refreshedAt = startedAt;
+      return;
+    }
     try {
       let from = mirror.log;
       if (mirror.closedRunId !== undefined) {
@@ -220,6 +234,18 @@ export class GenerationReader {
       }
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`Generation ${id}`);
+      if (isWorkflowTaskFailing(err)) {
+        // Temporal refuses queries while the workflow task keeps failing: that is the generation's problem, not the API's.
+        mirror.problemCheckedAt = Number.NEGATIVE_INFINITY;
+        if (!(await this.checkProblem(id, mirror, startedAt))) {
+          mirror.problem = `Temporal cannot read this generation: its workflow task keeps failing (${(err as Error).message})`;
+        }
+        if (mirror.log) {
+          mirror.refreshedAt = startedAt;
+          return;
+        }
+        throw serviceUnavailable('workflow_task_failing', mirror.problem ?? 'The workflow task keeps failing', 5);
+      }
       throw temporalHttpError(err) ?? err;
     }
   }

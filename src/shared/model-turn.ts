@@ -63,6 +63,8 @@ export interface ModelTurnResult {
   interruption?: string;
   /** The stored conversation the request was made of (its pending messages now stored); absent for old-style calls. */
   requestHead?: string | null;
+  /** Tool calls whose input is left out of `content` and `toolCalls`: the workflow has them from the signals. */
+  inputsOmitted?: string[];
 }
 
 export interface ToolRunInput {

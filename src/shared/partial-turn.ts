@@ -12,6 +12,28 @@ export interface PartialTurn {
   toolCalls: DetectedToolCall[];
   text: string;
   usage: Usage;
+  /** Tool calls whose input is left out here: the workflow received it with the call, and puts it back. */
+  inputsOmitted?: string[];
+}
+
+/**
+ * A tool call's input is carried once, by the signal that delivered the call; what follows (the
+ * heartbeat, the activity's result, the answer to a claim) names the call and leaves the input out,
+ * so a 1 MB file written by a tool is not three more megabytes in Temporal.
+ */
+export function withoutInputs<T extends { content: ContentBlockParam[]; toolCalls: DetectedToolCall[]; inputsOmitted?: string[] }>(
+  turn: T,
+  ids: ReadonlySet<string>,
+): T {
+  const omitted = turn.toolCalls.filter((call) => ids.has(call.id)).map((call) => call.id);
+  if (omitted.length === 0) return turn;
+  const omit = new Set(omitted);
+  return {
+    ...turn,
+    content: turn.content.map((block) => (block.type === 'tool_use' && omit.has(block.id) ? { ...block, input: {} } : block)),
+    toolCalls: turn.toolCalls.map((call) => (omit.has(call.id) ? { ...call, input: {} } : call)),
+    inputsOmitted: [...new Set([...(turn.inputsOmitted ?? []), ...omitted])],
+  };
 }
 
 /** A failed attempt that already handed tool calls over ends its turn there, as if the model had asked for tools. */
@@ -26,6 +48,7 @@ export function commitPartialTurn(partial: PartialTurn, costUsd: number, interru
     text: partial.text,
     streamEndedAt: new Date().toISOString(),
     interruption,
+    ...(partial.inputsOmitted ? { inputsOmitted: partial.inputsOmitted } : {}),
   };
 }
 

@@ -27,5 +27,14 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** Flags every dev server we start gets: eager activity dispatch lets a tool start in the same round trip. */
-export const devServerDynamicConfig = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+/**
+ * Flags every dev server we start gets: eager activity dispatch lets a tool start in the same round
+ * trip; a workflow whose task fails twice in a row is marked (TemporalReportedProblems) so the API
+ * and the Web UI show it stuck within seconds rather than after the default five failures.
+ */
+export const devServerDynamicConfig = [
+  '--dynamic-config-value',
+  'system.enableActivityEagerExecution=true',
+  '--dynamic-config-value',
+  'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2',
+];

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { ToolDispatch, type GenerationInput } from '../shared/generation';
-import { formatBytes, limitExceededType } from '../shared/limits';
+import { formatBytes, limitExceededType, utf8Length } from '../shared/limits';
 import type { ModelTurnResult } from '../shared/model-turn';
 import { modelActivityOptions, modelAttemptsPerExecution, streamModelTurn } from './activity-proxies';
 import type { Conversation } from './conversation';
@@ -81,7 +81,7 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
  */
 function exceedsPayloadLimit(fields: unknown, limit: number | null): string | undefined {
   if (limit === null) return undefined;
-  const size = new TextEncoder().encode(JSON.stringify(fields)).length;
+  const size = utf8Length(JSON.stringify(fields));
   if (size <= limit) return undefined;
   return `The conversation's new messages (${formatBytes(size)}) are above Temporal's payload size limit of ${formatBytes(limit)} (TOOLSTREAM_PAYLOAD_LIMIT); turn the claim check on (TOOLSTREAM_CLAIM_CHECK=on) to carry them`;
 }

@@ -1,5 +1,5 @@
 import type { ContentBlockParam, DetectedToolCall, ModelTurnResult, StreamProgress } from '../shared/model-turn';
-import { commitPartialTurn, type PartialTurn } from '../shared/partial-turn';
+import { commitPartialTurn, withoutInputs, type PartialTurn } from '../shared/partial-turn';
 import { textPieces } from '../shared/bounded-event';
 import { zeroUsage } from '../shared/usage';
 import type { Recorder } from './recorder';
@@ -18,6 +18,8 @@ export class ModelTurnTracker {
   private toolCalls: DetectedToolCall[] = [];
   /** Every call handed to the scheduler in this iteration, whatever attempt it came from. */
   private readonly dispatched: DetectedToolCall[] = [];
+  /** The input of every call received in this iteration, by id: results and claims leave it out. */
+  private readonly inputs = new Map<string, unknown>();
   /** Attempts below this were claimed past by a retry: their late signals are stale. */
   private claimedFrom = 0;
   private closed = false;
@@ -44,7 +46,8 @@ export class ModelTurnTracker {
   claim(attempt: number): PartialTurn | null {
     if (this.closed) return null;
     this.claimedFrom = Math.max(this.claimedFrom, attempt);
-    return this.received();
+    const received = this.received();
+    return withoutInputs(received, new Set(received.toolCalls.map((call) => call.id)));
   }
 
   /** What the current attempt delivered so far; a retried attempt commits it when it holds tool calls. */
@@ -69,7 +72,8 @@ export class ModelTurnTracker {
    * older attempt's, heard before a retry claimed the turn) is added to it: every tool that ran is
    * reported to the model, with exactly one result.
    */
-  close(result: ModelTurnResult): ModelTurnResult {
+  close(taken: ModelTurnResult): ModelTurnResult {
+    const result = this.withInputs(taken);
     this.enterAttempt(result.streamAttempt);
     if (!result.text.startsWith(this.receivedText)) this.supersede();
     const missing = result.text.slice(this.receivedText.length);
@@ -85,6 +89,18 @@ export class ModelTurnTracker {
       content: [...result.content, ...orphans.map((call) => toolUseBlock(call))],
       toolCalls: [...result.toolCalls, ...orphans],
       stopReason: 'tool_use',
+    };
+  }
+
+  /** Puts back the inputs a result left out, from the calls the signals delivered. */
+  private withInputs(result: ModelTurnResult): ModelTurnResult {
+    if (!result.inputsOmitted || result.inputsOmitted.length === 0) return result;
+    const inputOf = (id: string, fallback: unknown): unknown => (this.inputs.has(id) ? this.inputs.get(id) : fallback);
+    const { inputsOmitted: _omitted, ...rest } = result;
+    return {
+      ...rest,
+      content: result.content.map((block) => (block.type === 'tool_use' ? { ...block, input: inputOf(block.id, block.input) } : block)),
+      toolCalls: result.toolCalls.map((call) => ({ ...call, input: inputOf(call.id, call.input) })),
     };
   }
 
@@ -111,6 +127,7 @@ export class ModelTurnTracker {
   }
 
   private receiveToolCall(call: DetectedToolCall, dispatch: boolean): void {
+    if (!this.inputs.has(call.id)) this.inputs.set(call.id, call.input);
     if (!this.toolCalls.some((known) => known.id === call.id)) {
       this.toolCalls.push(call);
       this.content.push(toolUseBlock(call));

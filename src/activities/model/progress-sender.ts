@@ -41,6 +41,8 @@ export class ProgressSender {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
+  /** Tool calls the workflow has received: what comes after may leave their input out. */
+  readonly deliveredToolCalls = new Set<string>();
 
   constructor(
     private readonly send: SendProgress,
@@ -126,6 +128,7 @@ export class ProgressSender {
       try {
         await this.send(progress);
         this.phaseSent = phase;
+        for (const item of items) if (item.type === 'tool_call') this.deliveredToolCalls.add(item.call.id);
         return;
       } catch (err) {
         if (retry >= delays.length || !isTransient(err)) return this.fail(err);

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { claimTurnUpdate, modelStreamSignal } from '../../shared/definitions';
 import type { DetectedToolCall, MessageParam, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
-import { commitPartialTurn, preferredPartialTurn, readPartialTurn, type PartialTurn } from '../../shared/partial-turn';
+import { commitPartialTurn, preferredPartialTurn, readPartialTurn, withoutInputs, type PartialTurn } from '../../shared/partial-turn';
 import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
 import type { ConversationStore } from '../../storage/conversation-store';
 import type { ToolRegistry } from '../../tools';
@@ -51,7 +51,10 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       const resumed = preferredPartialTurn(readPartialTurn(ctx.info.heartbeatDetails), received);
       if (resumed) {
         const { requestHead } = await requestMessages(deps.conversations, input);
-        return { ...commitPartialTurn(resumed, costUsd(price, resumed.usage), 'the stream of an earlier attempt stopped after tool calls'), requestHead };
+        // Every call the workflow received it keeps the input of: the result names them only.
+        const delivered = new Set(received?.toolCalls.map((call) => call.id));
+        const turn = commitPartialTurn(withoutInputs(resumed, delivered), costUsd(price, resumed.usage), 'the stream of an earlier attempt stopped after tool calls');
+        return { ...turn, requestHead };
       }
     }
     // The turn's new messages are stored first, so that whatever this attempt does, they are stored once.
@@ -78,18 +81,32 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         const call = detectToolCall(deps.tools, toolUse);
         toolCalls.push(call);
         sender.toolCall(call);
-        ctx.heartbeat(partialTurn());
+        ctx.heartbeat(heartbeatTurn());
       },
     });
-    const partialTurn = (): PartialTurn => {
+    /** What this attempt streamed so far; its calls the workflow received are named without their input. */
+    const partialTurn = (calls: DetectedToolCall[] = toolCalls): PartialTurn => {
       const turn = assembler.result({ includeOpenText: true });
-      return { streamAttempt: attempt, content: turn.content, toolCalls: [...toolCalls], text: turn.text, usage: turn.usage };
+      const partial = { streamAttempt: attempt, content: turn.content, toolCalls: [...calls], text: turn.text, usage: turn.usage };
+      return withoutInputs(partial, sender.deliveredToolCalls);
+    };
+    /**
+     * The heartbeat holds only calls the workflow received (a retry commits nothing else: the workflow
+     * is the authority on what was handed over), so it never carries a tool's input.
+     */
+    const heartbeatTurn = (): PartialTurn | undefined => {
+      const delivered = toolCalls.filter((call) => sender.deliveredToolCalls.has(call.id));
+      const turn = partialTurn(delivered);
+      const ids = new Set(delivered.map((call) => call.id));
+      const details = { ...turn, content: turn.content.filter((block) => block.type !== 'tool_use' || ids.has(block.id)) };
+      // Heartbeats bypass the claim check: past this size the workflow's own record (claimTurn) is what a retry uses.
+      return Buffer.byteLength(JSON.stringify(details)) <= maxHeartbeatDetailsBytes ? details : undefined;
     };
 
     const onCancel = (): void => abort.abort();
     ctx.cancellationSignal.addEventListener('abort', onCancel);
     const watchdog = new StreamWatchdog(deps.streamIdleTimeoutMs, () => abort.abort());
-    const heartbeat = setInterval(() => ctx.heartbeat(toolCalls.length > 0 ? partialTurn() : undefined), deps.heartbeatIntervalMs);
+    const heartbeat = setInterval(() => ctx.heartbeat(sender.deliveredToolCalls.size > 0 ? heartbeatTurn() : undefined), deps.heartbeatIntervalMs);
     const closeWindow = deps.textBatchWindow.open();
     try {
       const stream = await deps.anthropic.messages.create(
@@ -106,19 +123,27 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       for await (const event of stream) {
         watchdog.reset();
         assembler.handle(event);
+        // Done at message_stop, or once progress can no longer reach the workflow. Leaving the loop
+        // closes the response; an abort that lands after the last event can leave the SDK's iterator
+        // waiting for an end that never comes.
+        if (event.type === 'message_stop' || sender.failed !== undefined) break;
       }
+      if (sender.failed !== undefined) throw sender.failed;
       const turn = assembler.result();
       if (!turn.sawMessageStop) {
         throw ApplicationFailure.create({ type: ModelErrorType.incomplete, message: 'The model stream ended before message_stop' });
       }
       await sender.close();
+      // Every call reached the workflow with its input: the result names them only.
+      const calls: Pick<ModelTurnResult, 'content' | 'toolCalls' | 'inputsOmitted'> = withoutInputs({ content: turn.content, toolCalls }, sender.deliveredToolCalls);
       return checkedSize(deps.payloadLimitBytes, {
         streamAttempt: attempt,
-        content: turn.content,
+        content: calls.content,
         stopReason: turn.stopReason ?? 'end_turn',
         usage: turn.usage,
         costUsd: costUsd(price, turn.usage),
-        toolCalls,
+        toolCalls: calls.toolCalls,
+        ...(calls.inputsOmitted ? { inputsOmitted: calls.inputsOmitted } : {}),
         text: turn.text,
         streamEndedAt: new Date().toISOString(),
         requestHead,
@@ -148,6 +173,9 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
     }
   };
 }
+
+/** Heartbeat details are sent as they are (no claim check): a partial turn larger than this is left out. */
+const maxHeartbeatDetailsBytes = 256 * 1024;
 
 /** The request's messages: the stored conversation plus its pending messages, which are stored now; or, for calls scheduled before the store, the messages given. */
 async function requestMessages(conversations: ConversationStore, input: ModelTurnInput): Promise<{ messages: MessageParam[]; requestHead?: string | null }> {
