@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RequestMessage, Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
+import { readCounters, toolResultProblems } from '../crash/crash-checks';
 import { historyFigures } from '../support/history-payloads';
 import { eventsOfType, promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
@@ -189,3 +190,67 @@ test('a follow-up message after a generation whose conversation reached ~3 MB se
   expect(figures.runs).toBe(2);
   expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
 }, 180_000);
+
+describe('continue-as-new with a ~5 MB conversation', () => {
+  const turns = 10;
+  const fileOf = (turn: number): string => bulkText(256 * 1024, `can${turn}`);
+  const files = Array.from({ length: turns }, (_, turn) => fileOf(turn));
+  /** Each turn writes a 256 KB file, reads it back and counts: ~512 KB of conversation a turn, ~5 MB in all. */
+  const canScenarios: Record<string, Scenario> = {
+    canFiveMb: (_request, { turn }) =>
+      turn < turns
+        ? {
+            jsonChunking: 4096,
+            steps: [
+              { type: 'text', text: `Turn ${turn + 1}. ` },
+              { type: 'tool_use', id: `toolu_can_write_${turn}`, name: 'write_file', input: { path: `can${turn}.txt`, content: files[turn] } },
+              { type: 'tool_use', id: `toolu_can_read_${turn}`, name: 'read_file', input: { path: `can${turn}.txt` } },
+              { type: 'tool_use', id: `toolu_can_count_${turn}`, name: 'count', input: { key: `turn${turn}` } },
+            ],
+          }
+        : { steps: [{ type: 'text', text: 'All written and read.' }] },
+  };
+  let canHarness: Harness;
+
+  beforeAll(async () => {
+    // 100 events (the minimum) is a few iterations: the run continues-as-new several times.
+    canHarness = await startHarness(env, bundle, { scenarios: canScenarios, env: { TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: '100', TOOLSTREAM_EVENT_BUFFER: '5000' } });
+  });
+
+  afterAll(async () => {
+    await canHarness?.close();
+  });
+
+  test('runs several times, completes, and its last request holds the whole conversation with every tool_use answered once', async () => {
+    const id = await canHarness.api.create(promptFor('canFiveMb'), { maxIterations: turns + 1 });
+    const events = await canHarness.api.pollToEnd(id, { timeoutMs: 150_000, limit: 1000 });
+    const state = await canHarness.api.state(id);
+    expect(state.status).toBe('completed');
+    expect(state.stopReason).toBe('end_turn');
+    expect(eventsOfType(events, 'generation.started')).toHaveLength(1);
+    expect(eventsOfType(events, 'iteration.started').map((event) => event.iteration)).toEqual(Array.from({ length: turns + 1 }, (_, i) => i + 1));
+    expect(state.tools).toHaveLength(3 * turns);
+    expect(state.tools.filter((tool) => tool.status !== 'completed' || tool.attempts !== 1)).toEqual([]);
+    expect(readCounters(canHarness.workspaceOf(id))).toEqual(Object.fromEntries(Array.from({ length: turns }, (_, turn) => [`turn${turn}`, 1])));
+
+    const requests = canHarness.fake.requests.filter((request) => request.scenario === 'canFiveMb');
+    expect(toolResultProblems(requests)).toEqual([]);
+    const last = requests.at(-1)?.body.messages ?? [];
+    expect(last).toHaveLength(1 + 2 * turns);
+    expect(JSON.stringify(last).length).toBeGreaterThan(5_000_000);
+    for (let turn = 0; turn < turns; turn++) {
+      const assistant = last[1 + 2 * turn].content as Array<{ type: string; id?: string; input?: { content?: string } }>;
+      const uses = assistant.filter((block) => block.type === 'tool_use');
+      expect(uses.map((block) => block.id)).toEqual([`toolu_can_write_${turn}`, `toolu_can_read_${turn}`, `toolu_can_count_${turn}`]);
+      expect(uses[0].input?.content === files[turn]).toBe(true);
+      const results = last[2 + 2 * turn].content as Array<{ type: string; tool_use_id?: string; content?: unknown }>;
+      // Each tool_use answered exactly once, in the message right after it.
+      expect(results.filter((block) => block.type === 'tool_result').map((block) => block.tool_use_id)).toEqual(uses.map((block) => block.id));
+      expect(results.find((block) => block.tool_use_id === `toolu_can_read_${turn}`)?.content === files[turn]).toBe(true);
+    }
+
+    const figures = await historyFigures(env.client, workflowIdFor(id));
+    expect(figures.runs).toBeGreaterThanOrEqual(3); // 3 when written: ~100 events is three or four iterations
+    expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
+  }, 180_000);
+});
