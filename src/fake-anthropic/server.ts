@@ -43,6 +43,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     const body = validation.body;
     const lookup = selectScenario(body, options);
     const turn = countAssistantTurns(body);
+    if (options.keepRequestBodies === 'last') dropEarlierBodies(requests, lookup.name);
     requests.push({ at: Date.now(), scenario: lookup.name, turn, body, headers: { ...req.headers } });
     if (!lookup.ok) {
       sendJsonError(res, 400, 'invalid_request_error', lookup.message);
@@ -124,6 +125,18 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return closing;
     },
   };
+}
+
+/** Only the latest request of a scenario keeps its messages: the recorded list stays small however long the run. */
+function dropEarlierBodies(requests: RecordedRequest[], scenario: string): void {
+  for (let i = requests.length - 1; i >= 0; i--) {
+    const request = requests[i];
+    if (request.scenario !== scenario) continue;
+    if (request.bodyDropped) return; // every earlier one was dropped when this one was
+    request.body = { ...request.body, messages: [] };
+    request.bodyDropped = true;
+    return;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

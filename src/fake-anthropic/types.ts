@@ -104,6 +104,13 @@ export interface FakeAnthropicOptions {
   port?: number;
   /** When set, requests must carry this key (x-api-key or Authorization: Bearer) or get 401 authentication_error. */
   apiKey?: string;
+  /**
+   * Which request bodies `requests` keeps. 'all' (default): every one. 'last': only the latest
+   * request of each scenario keeps its body; earlier ones keep their other fields, and their body
+   * loses its messages (`bodyDropped` is set). For long runs whose requests are many megabytes each:
+   * a scenario function still sees every request whole.
+   */
+  keepRequestBodies?: 'all' | 'last';
 }
 
 export interface RecordedRequest {
@@ -113,6 +120,8 @@ export interface RecordedRequest {
   turn: number;
   body: MessagesRequestBody;
   headers: Record<string, string | string[] | undefined>;
+  /** Set when `keepRequestBodies: 'last'` dropped this body's messages (a later request of its scenario came). */
+  bodyDropped?: true;
 }
 
 export interface RecordedBlockStop {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
-import { startFakeAnthropic, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
+import { startFakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
 import { startToolstream, type RunningToolstream } from '../../src/runtime/start-toolstream';
 import { createStorage, type Storage } from '../../src/storage/storage';
 import { ApiClient } from './api-client';
@@ -25,6 +25,8 @@ export interface HarnessOptions {
   /** Played for a prompt without a [[scenario:NAME]] tag; without one such a prompt fails its model call. */
   defaultScenario?: Scenario;
   env?: Record<string, string>;
+  /** Passed to the fake model: 'last' for runs whose requests add up to gigabytes. */
+  keepRequestBodies?: FakeAnthropicOptions['keepRequestBodies'];
 }
 
 let taskQueueCounter = 0;
@@ -38,7 +40,11 @@ export async function startHarness(
   workflowBundle: WorkflowBundleWithSourceMap,
   options: HarnessOptions,
 ): Promise<Harness> {
-  const fake = await startFakeAnthropic({ scenarios: options.scenarios, defaultScenario: options.defaultScenario });
+  const fake = await startFakeAnthropic({
+    scenarios: options.scenarios,
+    defaultScenario: options.defaultScenario,
+    keepRequestBodies: options.keepRequestBodies,
+  });
   const workspaceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-ws-'));
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-store-'));
   const config = loadConfig({
