@@ -3,6 +3,7 @@ import { WorkflowClient, type Connection } from '@temporalio/client';
 import type { EventPage } from '../shared/event-log';
 import { workflowIdFor, type GenerationInput, type GenerationOptions } from '../shared/generation';
 import type { GenerationState } from '../shared/state';
+import { listGenerations, type GenerationListPage } from './generation-list';
 import { GenerationReader, type GenerationReaderOptions } from './generation-reader';
 import type { CreateGenerationBody } from './request-schemas';
 
@@ -63,6 +64,11 @@ export class GenerationService {
 
   events(id: string, after: number, limit: number): Promise<EventPage> {
     return this.reader.events(id, after, limit);
+  }
+
+  /** Newest first, from Temporal's visibility store. */
+  list(rawQuery: unknown): Promise<GenerationListPage> {
+    return listGenerations(this.options.connection, this.options.namespace, rawQuery);
   }
 
   /** Call when a new run takes over a generation's workflow id (a finished one continued), so reads see it at once. */

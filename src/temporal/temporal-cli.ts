@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { searchAttributeRegistrations } from '../shared/search-attributes';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 
@@ -29,3 +30,6 @@ function isExecutable(file: string): boolean {
 
 /** Flags every dev server we start gets: eager activity dispatch lets a tool start in the same round trip. */
 export const devServerDynamicConfig = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
+/** Registers the generation search attributes (src/shared/search-attributes.ts) on a dev server we start. */
+export const devServerSearchAttributes = searchAttributeRegistrations.flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);

@@ -21,6 +21,10 @@ export function generationsRouter(
     res.status(201).location(`/v1/generations/${created.id}`).json(created);
   });
 
+  router.get('/', async function listGenerations(req, res) {
+    res.json(await generations.list(req.query));
+  });
+
   router.get('/:id', async function getGeneration(req, res) {
     res.json(await readGeneration(generations, req.params.id));
   });
