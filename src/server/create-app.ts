@@ -7,6 +7,7 @@ import type { GenerationService } from './generation-service';
 import { requireBearerToken } from './require-bearer-token';
 import type { StreamOptions } from './routes/generation-stream';
 import { generationsRouter } from './routes/generations';
+import { webRoutes } from './web-routes';
 
 export interface HealthCheck {
   (): Promise<{ ok: boolean; details: Record<string, string> }>;
@@ -19,6 +20,8 @@ export interface AppDeps {
   /** When set, every route but /healthz needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string;
   log?: (message: string, err: unknown) => void;
+  /** Where the web view links a generation in the Temporal Web UI. */
+  temporalUiUrl?: string;
   /** Push delivery (SSE and long polls): keep-alive period, follower refresh interval. */
   push?: StreamOptions & FollowerOptions;
 }
@@ -36,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
     const health = await deps.health();
     res.status(health.ok ? 200 : 503).json(health);
   });
+  app.use(webRoutes(deps.temporalUiUrl ?? process.env.TOOLSTREAM_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233'));
   // Everything after /healthz, unknown routes included, needs the token; and before the body
   // parser, so an unauthenticated client gets a 401 rather than a parsed megabyte.
   if (deps.apiToken !== undefined) app.use(accessTokenFromQuery, requireBearerToken(deps.apiToken));
