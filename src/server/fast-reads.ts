@@ -27,7 +27,13 @@ export function fastReads(deps: FastReadsDeps, next: RequestListener): RequestLi
       return;
     }
     const [, id, events, query] = route;
-    const body = events ? readGenerationEvents(deps.generations, id, querystring.parse(query ?? '')) : readGeneration(deps.generations, id);
+    const params = querystring.parse(query ?? '');
+    // A long poll holds its request open: it is no hot path, and Express has the waiting.
+    if (events && params.wait !== undefined) {
+      next(req, res);
+      return;
+    }
+    const body = events ? readGenerationEvents(deps.generations, id, params) : readGeneration(deps.generations, id);
     // One chain, so that a failure while answering is answered too (or dropped once headers are out), never unhandled.
     void body
       .then((value) => sendJson(res, 200, {}, value))

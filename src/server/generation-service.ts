@@ -7,6 +7,7 @@ import { temporalHttpError } from './temporal-errors';
 import type { EventPage } from '../shared/event-log';
 import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationOptions, type GenerationResult } from '../shared/generation';
 import type { GenerationState } from '../shared/state';
+import { listGenerations, type GenerationListPage } from './generation-list';
 import { GenerationReader, type GenerationReaderOptions } from './generation-reader';
 import type { CreateGenerationBody } from './request-schemas';
 import { ConversationStore } from '../storage/conversation-store';
@@ -128,6 +129,11 @@ export class GenerationService {
     } catch (err) {
       throw temporalHttpError(err) ?? err;
     }
+  }
+
+  /** Newest first, from Temporal's visibility store. */
+  list(rawQuery: unknown): Promise<GenerationListPage> {
+    return listGenerations(this.options.connection, this.options.namespace, rawQuery);
   }
 
   /** Call when a new run takes over a generation's workflow id (a finished one continued), so reads see it at once. */

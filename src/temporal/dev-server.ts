@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { devServerDynamicConfig, findTemporalCli } from './temporal-cli';
+import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
   dataDir: string;
@@ -37,6 +37,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       '--namespace', options.namespace,
       '--log-level', 'warn',
       ...devServerDynamicConfig,
+      ...devServerSearchAttributes,
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { searchAttributeRegistrations } from '../shared/search-attributes';
 
 const projectRoot = path.resolve(__dirname, '..', '..');
 
@@ -38,3 +39,6 @@ export const devServerDynamicConfig = [
   '--dynamic-config-value',
   'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2',
 ];
+
+/** Registers the generation search attributes (src/shared/search-attributes.ts) on a dev server we start. */
+export const devServerSearchAttributes = searchAttributeRegistrations.flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);

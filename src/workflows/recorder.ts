@@ -3,6 +3,7 @@ import { boundEvent } from '../shared/bounded-event';
 import { EventLog, type EventLogSnapshot } from '../shared/event-log';
 import type { GenerationEventBody } from '../shared/events';
 import { GenerationStatus, ToolStatus, type GenerationState } from '../shared/state';
+import { SearchAttributeSync } from './search-attributes';
 
 /** Workflow time is the current workflow task's time: deterministic, and close to when it happened. */
 export function nowIso(): string {
@@ -16,6 +17,7 @@ export function nowIso(): string {
 export class Recorder {
   readonly log: EventLog;
   private modelPhase: ModelPhase = 'none';
+  private readonly searchAttributes = new SearchAttributeSync();
 
   /** A run that continues a generation starts from the previous run's log, so `seq` goes on unbroken. */
   constructor(eventBufferSize: number, carried?: EventLogSnapshot) {
@@ -29,6 +31,7 @@ export class Recorder {
   emit(body: GenerationEventBody, at: string = nowIso()): void {
     this.log.append(boundEvent(body), at);
     this.refreshActivity(at);
+    this.searchAttributes.sync(this.log.state);
   }
 
   setModelPhase(phase: ModelPhase, at: string = nowIso()): void {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogEntry, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { devServerDynamicConfig, findTemporalCli } from '../../src/temporal/temporal-cli';
+import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from '../../src/temporal/temporal-cli';
 
 let runtimeInstalled = false;
 interface RuntimeLogCapture {
@@ -34,7 +34,7 @@ export function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: findTemporalCli() },
-      extraArgs: devServerDynamicConfig,
+      extraArgs: [...devServerDynamicConfig, ...devServerSearchAttributes],
       log: { format: 'pretty', level: 'warn' },
     },
   });

@@ -1,10 +1,18 @@
 import { Router } from 'express';
 import type { GenerationCommands } from '../generation-commands';
-import { readGeneration, readGenerationEvents } from '../generation-reads';
+import type { GenerationFollowers } from '../generation-followers';
+import { readGeneration } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
+import { readEventsWaiting } from '../long-poll';
 import { cancelBody, createGenerationBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
+import { streamGeneration, type StreamOptions } from './generation-stream';
 
-export function generationsRouter(generations: GenerationService, commands: GenerationCommands): Router {
+export function generationsRouter(
+  generations: GenerationService,
+  commands: GenerationCommands,
+  followers: GenerationFollowers,
+  streamOptions: StreamOptions = {},
+): Router {
   const router = Router();
 
   router.post('/', async function createGeneration(req, res) {
@@ -13,12 +21,18 @@ export function generationsRouter(generations: GenerationService, commands: Gene
     res.status(201).location(`/v1/generations/${created.id}`).json(created);
   });
 
+  router.get('/', async function listGenerations(req, res) {
+    res.json(await generations.list(req.query));
+  });
+
   router.get('/:id', async function getGeneration(req, res) {
     res.json(await readGeneration(generations, req.params.id));
   });
 
   router.get('/:id/events', async function getGenerationEvents(req, res) {
-    res.json(await readGenerationEvents(generations, req.params.id, req.query));
+    const hungUp = new AbortController();
+    res.on('close', () => hungUp.abort());
+    res.json(await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
   });
 
   router.get('/:id/transcript', async function getTranscript(req, res) {
@@ -26,6 +40,8 @@ export function generationsRouter(generations: GenerationService, commands: Gene
     const { offset, limit } = parseOr400(transcriptQueryParams, req.query, 'query');
     res.json(await generations.transcript(id, offset, limit));
   });
+
+  router.get('/:id/stream', streamGeneration(generations, followers, streamOptions));
 
   router.post('/:id/cancel', async function cancelGeneration(req, res) {
     const id = parseOr400(generationIdParam, req.params.id, 'id');
