@@ -127,6 +127,7 @@ describe('valid values', () => {
       maxIterations: 3,
       maxFileBytes: 4096,
       streamIdleTimeoutMs: 5000,
+      store: { kind: 'fs', dir: path.resolve('var/ts', 'store') },
     });
   });
 

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { startFakeAnthropic, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
 import { startToolstream, type RunningToolstream } from '../../src/runtime/start-toolstream';
 import { createStorage } from '../../src/storage/storage';
-import { devServerDynamicConfig, findTemporalCli } from '../../src/temporal/temporal-cli';
+import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from '../../src/temporal/temporal-cli';
 
 export interface BenchTemporal {
   env: TestWorkflowEnvironment;
@@ -25,7 +25,7 @@ export async function startTemporal(): Promise<BenchTemporal> {
     runtimeInstalled = true;
   }
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: findTemporalCli() }, extraArgs: devServerDynamicConfig, log: { format: 'pretty', level: 'error' } },
+    server: { executable: { type: 'existing-path', path: findTemporalCli() }, extraArgs: [...devServerDynamicConfig, ...devServerSearchAttributes], log: { format: 'pretty', level: 'error' } },
   });
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: silentLogger });
   return { env, bundle, close: () => env.teardown() };

@@ -54,8 +54,8 @@ export interface ReaderStats {
 
 /** State as served: the fold of the events, and what Temporal reports about the workflow when something is wrong. */
 export type ServedState = GenerationState & {
-  /** Set when Temporal reports the workflow's tasks keep failing (TemporalReportedProblems): the generation cannot move on by itself. */
-  problem: string | null;
+  /** Present when Temporal reports the workflow's tasks keep failing (TemporalReportedProblems): the generation cannot move on by itself. */
+  problem?: string;
 };
 
 interface Mirror {
@@ -140,7 +140,8 @@ export class GenerationReader {
 
   async state(id: string): Promise<ServedState> {
     const mirror = await this.current(id);
-    return { ...(mirror.log as EventLog).state, problem: mirror.problem };
+    const state = (mirror.log as EventLog).state;
+    return mirror.problem === null ? state : { ...state, problem: mirror.problem };
   }
 
   async events(id: string, after: number, limit: number): Promise<EventPage> {

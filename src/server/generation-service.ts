@@ -7,6 +7,7 @@ import { temporalHttpError } from './temporal-errors';
 import type { EventPage } from '../shared/event-log';
 import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationOptions, type GenerationResult } from '../shared/generation';
 import type { GenerationState } from '../shared/state';
+import { searchAttributeRegistrations } from '../shared/search-attributes';
 import { listGenerations, type GenerationListPage } from './generation-list';
 import { GenerationReader, type GenerationReaderOptions } from './generation-reader';
 import type { CreateGenerationBody } from './request-schemas';
@@ -54,6 +55,7 @@ export class GenerationService {
   readonly reader: GenerationReader;
   private readonly client: WorkflowClient;
   private readonly conversations: ConversationStore;
+  private registered: Promise<boolean> | undefined;
 
   constructor(private readonly options: GenerationServiceOptions) {
     // Queries on closed workflows are rejected rather than replayed: their result says where the conversation is.
@@ -82,7 +84,7 @@ export class GenerationService {
       model: body.model ?? this.options.defaultModel,
       maxIterations: body.maxIterations ?? this.options.defaultMaxIterations,
       system: body.system,
-      options: this.options.generationOptions,
+      options: { ...this.options.generationOptions, searchAttributes: await this.searchAttributesRegistered() },
     };
     const workflowId = workflowIdFor(id);
     await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });
@@ -129,6 +131,18 @@ export class GenerationService {
     } catch (err) {
       throw temporalHttpError(err) ?? err;
     }
+  }
+
+  /**
+   * Whether the namespace knows our search attributes (checked once per process): on a cluster where
+   * nobody registered them, an upsert would fail every workflow task, so generations go without.
+   */
+  private searchAttributesRegistered(): Promise<boolean> {
+    this.registered ??= this.options.connection.operatorService
+      .listSearchAttributes({ namespace: this.options.namespace })
+      .then((answer) => searchAttributeRegistrations.every(([name]) => name in (answer.customAttributes ?? {})))
+      .catch(() => false);
+    return this.registered;
   }
 
   /** Newest first, from Temporal's visibility store. */

@@ -34,6 +34,8 @@ export interface GenerationOptions {
   toolDispatch: ToolDispatch;
   /** Set when the claim check is off: the largest payload Temporal takes, which activities check before sending. */
   payloadLimitBytes: number | null;
+  /** Whether the Toolstream* search attributes are registered in the namespace, so the workflow may upsert them. */
+  searchAttributes?: boolean;
 }
 
 /**

@@ -23,7 +23,7 @@ import type { ConversationCursor, GenerationInput, GenerationResult } from '../s
 import type { ModelTurnResult } from '../shared/model-turn';
 import { Conversation } from './conversation';
 import { GenerationControl } from './generation-control';
-import { archiveGeneration } from './activity-proxies';
+import { archiveActivityOptions, archiveGeneration } from './activity-proxies';
 import { callModel } from './model-call';
 import type { ModelTurnTracker } from './model-turn-tracker';
 import { Recorder } from './recorder';
@@ -56,7 +56,7 @@ type LoopOutcome =
 export async function generationWorkflow(input: GenerationInput): Promise<GenerationResult> {
   const { options, carryOver } = input;
   const storesConversation = patched(Patches.storedConversation);
-  const recorder = new Recorder(options.eventBufferSize, carryOver?.log);
+  const recorder = new Recorder(options.eventBufferSize, carryOver?.log, options.searchAttributes === true);
   const scope = new CancellationScope();
   const scheduler = new ToolScheduler(input.generationId, recorder, options, scope);
   const control = new GenerationControl(scope, recorder, scheduler);
@@ -151,7 +151,9 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
     if (!storesConversation) {
       return { input: runInput, state: recorder.state, log: recorder.log.snapshot(), messages: conversation.messages, nextIteration };
     }
-    const archived = await archiveGeneration({ generationId: input.generationId, log: recorder.log.snapshot(), conversation: conversation.cursor });
+    const archived = await archiveGeneration.executeWithOptions({ ...archiveActivityOptions, summary: 'archive event log and transcript' }, [
+      { generationId: input.generationId, log: recorder.log.snapshot(), conversation: conversation.cursor },
+    ]);
     return summarize(input, recorder.state, archived, nextIteration);
   }
 }

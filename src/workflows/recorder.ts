@@ -17,11 +17,12 @@ export function nowIso(): string {
 export class Recorder {
   readonly log: EventLog;
   private modelPhase: ModelPhase = 'none';
-  private readonly searchAttributes = new SearchAttributeSync();
+  private readonly searchAttributes: SearchAttributeSync;
 
   /** A run that continues a generation starts from the previous run's log, so `seq` goes on unbroken. */
-  constructor(eventBufferSize: number, carried?: EventLogSnapshot) {
+  constructor(eventBufferSize: number, carried?: EventLogSnapshot, upsertSearchAttributes = false) {
     this.log = new EventLog(eventBufferSize, carried);
+    this.searchAttributes = new SearchAttributeSync(upsertSearchAttributes);
   }
 
   get state(): GenerationState {

@@ -11,7 +11,11 @@ import { ToolStatus, type GenerationState } from '../shared/state';
 export class SearchAttributeSync {
   private readonly sent = new Map<string, unknown>();
 
+  /** Off where the attributes are not registered: an upsert of an unknown attribute fails every workflow task. */
+  constructor(private readonly enabled: boolean) {}
+
   sync(state: GenerationState): void {
+    if (!this.enabled) return;
     // Unit tests drive the recorder outside a workflow; there is nothing to upsert to there.
     if (!state.generationId || !inWorkflowContext()) return;
     // Histories recorded before this existed have no upserts: replaying them must not add any.

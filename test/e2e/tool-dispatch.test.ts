@@ -252,7 +252,9 @@ test('a big tool input runs whole but is cut in events and state', async () => {
 
 test('each activity carries a summary for the Temporal Web UI timeline', async () => {
   const { id } = await run('sameFile');
-  const history = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+  const handle = env.client.workflow.getHandle(workflowIdFor(id));
+  await handle.result();
+  const history = await handle.fetchHistory();
   const summaries = (history.events ?? [])
     .filter((event) => event.activityTaskScheduledEventAttributes)
     .map((event) => defaultPayloadConverter.fromPayload<string>(event.userMetadata?.summary as Payload));
@@ -262,6 +264,7 @@ test('each activity carries a summary for the Temporal Web UI timeline', async (
     'edit_file seq.txt',
     'edit_file seq.txt',
     'model turn 2 (claude-sonnet-5-5)',
+    'archive event log and transcript',
   ]);
 });
 

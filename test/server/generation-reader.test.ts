@@ -195,6 +195,8 @@ describe('a finished generation', () => {
   test('a new run under the same workflow id is seen after the recheck, or at once after invalidate', async () => {
     const continued = await harness.api.create(promptFor('quick', 'first run'));
     await harness.api.pollToEnd(continued);
+    // After its last event the run archives its log, then closes: read it closed.
+    await handleOf(continued).result();
     const rechecking = newReader({ closedRecheckMs: 0 });
     const caching = newReader({ closedRecheckMs: 60_000 });
     expect((await rechecking.state(continued)).prompt).toContain('first run');

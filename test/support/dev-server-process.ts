@@ -1,4 +1,4 @@
-import { devServerDynamicConfig, findTemporalCli } from '../../src/temporal/temporal-cli';
+import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from '../../src/temporal/temporal-cli';
 import { spawnManaged, type ManagedProcess } from './managed-process';
 import { isListening } from './ports';
 
@@ -15,6 +15,7 @@ export async function startDevServerProcess(options: { dbFile: string; port: num
     '--headless',
     '--log-level', 'warn',
     ...devServerDynamicConfig,
+    ...devServerSearchAttributes,
   ]);
   const deadline = Date.now() + 60_000;
   while (!(await isListening(options.port))) {
