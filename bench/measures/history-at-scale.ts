@@ -192,7 +192,11 @@ export function summarizeScale(
   const mean = (values: number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
   const first = mean(steady.slice(0, flatWindow).map((it) => it.historyBytes));
   const last = mean(steady.slice(-flatWindow).map((it) => it.historyBytes));
-  const ratios = steady.map((it) => it.storedBytes / it.newContentBytes);
+  // An iteration's new messages are stored when the next model call starts (it stores the pending
+  // messages before it asks), so iteration i's content is what the store gains during i + 1. The last
+  // iteration's successor is the closing turn, which also archives the event log: it is left out.
+  const byIteration = new Map(iterations.map((it) => [it.iteration, it]));
+  const ratios = steady.slice(0, -1).map((it) => (byIteration.get(it.iteration + 1)?.storedBytes ?? 0) / it.newContentBytes);
   return {
     ...run,
     totalHistoryBytes: iterations.reduce((sum, it) => sum + it.historyBytes, 0),

@@ -236,7 +236,9 @@ function definitions(): string[] {
       'continue-as-new; the start counts for iteration 1, the closing for the last). **Largest payload**: every Payload in every ' +
       'event attribute, encoded. **Stored bytes**: the files under the store directory (`TOOLSTREAM_STORE_DIR`, default ' +
       '`<dataDir>/store`) whose mtime falls between `iteration.started` of the iteration and of the next. **New content**: the file\'s ' +
-      'bytes twice (tool input, tool result). An iteration without an `iteration.completed` within 60 s (quick: 30 s) ends the run as stalled.',
+      'bytes twice (tool input, tool result). The spread of stored / new content compares an iteration\'s new content with what the ' +
+      'store gains in the next iteration, where the next model call stores it (the last iteration, whose successor also archives the ' +
+      'event log, is left out). An iteration without an `iteration.completed` within 60 s (quick: 30 s) ends the run as stalled.',
     '- Percentiles are nearest-rank (an observed value). The pictures\' raw samples are in `bench/results/latest.json` (`samples`).',
     '',
   ];

@@ -232,6 +232,7 @@ describe('when Temporal refuses', () => {
   beforeAll(async () => {
     id = await harness.api.create(promptFor('quick'));
     await harness.api.pollToEnd(id);
+    await handleOf(id).result();
   });
 
   test('RESOURCE_EXHAUSTED is retried with backoff, and the read succeeds', async () => {
@@ -304,6 +305,7 @@ describe('memory', () => {
     for (let i = 0; i < 3; i++) {
       ids.push(await harness.api.create(promptFor('quick')));
       await harness.api.pollToEnd(ids[i]);
+      await handleOf(ids[i]).result();
     }
     const capped = newReader({ maxMirrors: 2 });
     for (const id of ids) await capped.state(id);
