@@ -174,6 +174,8 @@ export interface RatioSpread {
   cv: number;
   /** Iterations summarized. */
   count: number;
+  /** Mean of the second half over the mean of the first: above 1 when what is stored per new byte grows with the conversation. */
+  growth: number;
 }
 
 export interface HistoryAtScale {

@@ -215,7 +215,11 @@ export function summarizeScale(
 function spread(values: number[]): RatioSpread {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sd = Math.sqrt(values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / values.length);
-  return { mean: round(mean, 3), min: round(Math.min(...values), 3), max: round(Math.max(...values), 3), cv: mean > 0 ? round(sd / mean, 3) : 0, count: values.length };
+  const half = Math.floor(values.length / 2);
+  const average = (part: number[]): number => part.reduce((a, b) => a + b, 0) / Math.max(1, part.length);
+  const firstHalf = average(values.slice(0, half));
+  const growth = firstHalf > 0 ? round(average(values.slice(half)) / firstHalf, 3) : 0;
+  return { mean: round(mean, 3), min: round(Math.min(...values), 3), max: round(Math.max(...values), 3), cv: mean > 0 ? round(sd / mean, 3) : 0, count: values.length, growth };
 }
 
 /**

@@ -1,9 +1,16 @@
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
+
+/** The committed screenshots in docs/ are refreshed only on request (UPDATE_SCREENSHOTS=1); a plain test run leaves the tree clean. */
+function screenshotPath(name: string): string {
+  return process.env.UPDATE_SCREENSHOTS === '1' ? path.join('docs', 'screenshots', name) : path.join(os.tmpdir(), `toolstream-${name}`);
+}
 
 const scenarios: Record<string, Scenario> = {
   build: [
@@ -53,7 +60,7 @@ test('start from the form, watch text stream and tools go ⏳ → ✅, with the 
   await page.locator('tr[data-tool="toolu_web_1"] td', { hasText: '✅' }).waitFor();
   expect(await page.locator('#text').textContent()).toContain('Setting up the project files.');
   expect(await page.locator('#status-line').textContent()).toMatch(/^⏱ \d+s \| Iteration 1 \| Tokens: [\d,]+ \| Cost: \$\d+\.\d{4}$/);
-  await page.screenshot({ path: 'docs/screenshots/live-view.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('live-view.png'), fullPage: true });
 
   await sleepRow.locator('td', { hasText: '✅' }).waitFor({ timeout: 20_000 });
   await page.locator('#connection', { hasText: 'finished' }).waitFor({ timeout: 20_000 });
@@ -63,7 +70,7 @@ test('start from the form, watch text stream and tools go ⏳ → ✅, with the 
   const tokens = state.usage.inputTokens + state.usage.outputTokens + state.usage.cacheReadInputTokens + state.usage.cacheCreationInputTokens;
   expect(await page.locator('#status-line').textContent()).toContain(`Iteration 2 | Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${state.costUsd.toFixed(4)}`);
   expect(await page.locator('#timeline .bar').count()).toBe(4);
-  await page.screenshot({ path: 'docs/screenshots/live-view-finished.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('live-view-finished.png'), fullPage: true });
 
   // Buttons call the API and show its error when it refuses.
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
@@ -73,5 +80,5 @@ test('start from the form, watch text stream and tools go ⏳ → ✅, with the 
 
   await page.goto(harness.toolstream.url + '/');
   await page.locator('#generations a', { hasText: 'Build a landing page' }).first().waitFor({ timeout: 20_000 });
-  await page.screenshot({ path: 'docs/screenshots/list.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('list.png'), fullPage: true });
 });
