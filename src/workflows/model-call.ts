@@ -79,8 +79,9 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
  * With the claim check off, an activity input above Temporal's limit would fail the workflow task
  * on every retry and the generation would never end: it fails here instead, naming the limit.
  */
-function exceedsPayloadLimit(fields: unknown, limit: number | null): string | undefined {
-  if (limit === null) return undefined;
+function exceedsPayloadLimit(fields: unknown, limit: number | null | undefined): string | undefined {
+  // Runs started before the limit existed have none (undefined): they must replay as they ran.
+  if (limit === null || limit === undefined) return undefined;
   const size = utf8Length(JSON.stringify(fields));
   if (size <= limit) return undefined;
   return `The conversation's new messages (${formatBytes(size)}) are above Temporal's payload size limit of ${formatBytes(limit)} (TOOLSTREAM_PAYLOAD_LIMIT); turn the claim check on (TOOLSTREAM_CLAIM_CHECK=on) to carry them`;

@@ -1,4 +1,6 @@
 import type { DetectedToolCall, ModelTurnResult, StreamProgress } from '../../src/shared/model-turn';
+import { commitPartialTurn, withoutInputs } from '../../src/shared/partial-turn';
+import { zeroUsage } from '../../src/shared/usage';
 import { eventsOfType } from '../support/scenario';
 import { ModelTurnTracker } from '../../src/workflows/model-turn-tracker';
 import { Recorder } from '../../src/workflows/recorder';
@@ -114,9 +116,23 @@ describe('a retry claiming the turn', () => {
   test('after a claim, signals of older attempts are ignored', () => {
     const { tracker, dispatched } = setup();
     tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }]));
-    expect(tracker.claim(2)?.toolCalls).toEqual([call('a')]);
+    // The claim names the calls the workflow has; their inputs stay in the workflow.
+    const claimed = tracker.claim(2);
+    expect(claimed?.toolCalls).toEqual([{ ...call('a'), input: {} }]);
+    expect(claimed?.inputsOmitted).toEqual(['a']);
     tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('late') }]));
     expect(dispatched).toEqual(['a']);
+  });
+
+  test('a result that leaves delivered inputs out gets them back, in its calls and its tool_use blocks', () => {
+    const { tracker } = setup();
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }]));
+    const committed = commitPartialTurn(withoutInputs({ ...tracker.received(), usage: zeroUsage }, new Set(['a'])), 0, 'resumed');
+    expect(committed.toolCalls[0].input).toEqual({});
+    const closed = tracker.close(committed);
+    expect(closed.toolCalls).toEqual([call('a')]);
+    expect(closed.content).toEqual([{ type: 'tool_use', id: 'a', name: 'write_file', input: call('a').input }]);
+    expect(closed.inputsOmitted).toBeUndefined();
   });
 
   test('a started call missing from the result is added to the turn, so it gets a tool_result', () => {
