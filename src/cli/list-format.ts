@@ -1,18 +1,4 @@
-export interface GenerationSummary {
-  id: string;
-  status: string;
-  model: string;
-  title: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  iteration: number;
-  costUsd: number;
-}
-
-export interface GenerationListPage {
-  generations: GenerationSummary[];
-  nextCursor: string | null;
-}
+import type { GenerationListPage } from '../shared/generation-list';
 
 /** `toolstream ls`: one aligned row per generation, newest first as the API sends them. */
 export function formatGenerationList(page: GenerationListPage): string {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CliApi } from './cli-api';
-import { formatGenerationList, type GenerationListPage } from './list-format';
+import type { GenerationListPage } from '../shared/generation-list';
+import { formatGenerationList } from './list-format';
 import { exitCodes, watchGeneration } from './watch';
 
 /**

@@ -6,22 +6,8 @@ import { GenerationStatus } from '../shared/state';
 import { HttpError } from './http-error';
 import { parseOr400 } from './request-schemas';
 import { temporalHttpError } from './temporal-errors';
+import type { GenerationListItem, GenerationListPage } from '../shared/generation-list';
 
-export interface GenerationSummary {
-  id: string;
-  status: string;
-  model: string;
-  title: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  iteration: number;
-  costUsd: number;
-}
-
-export interface GenerationListPage {
-  generations: GenerationSummary[];
-  nextCursor: string | null;
-}
 
 export const listQueryParams = z.object({
   status: z.enum(Object.values(GenerationStatus) as [GenerationStatus, ...GenerationStatus[]]).optional(),
@@ -57,7 +43,7 @@ export async function listGenerations(connection: Connection, namespace: string,
     throw err;
   }
   const seen = new Set<string>();
-  const generations: GenerationSummary[] = [];
+  const generations: GenerationListItem[] = [];
   for (const execution of response.executions ?? []) {
     const workflowId = execution.execution?.workflowId ?? '';
     // A follow-up's new run and the run it continued share the workflow id: the first listed is the newer.

@@ -18,18 +18,8 @@ import { pause, waitFor } from '../support/wait-for';
 import { startWorkerProcess, type WorkerProcessEnv } from '../support/worker-process';
 import { expectSurvivedCrash, readCounters, timeline, toolResultProblems, withEvidence } from './crash-checks';
 import { chatter, freshAnswerPerCall, paced } from './fresh-answers';
+import { bulkText } from '../support/bulk-text';
 
-/** Text of `bytes` ASCII characters that does not compress to nothing: numbered lines of words. */
-function bulkText(bytes: number, seed: string): string {
-  const lines: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const line = `${seed} line ${i}: the quick brown fox jumps over the lazy dog ${(i * 7919) % 10007}\n`;
-    lines.push(line);
-    size += line.length;
-  }
-  return lines.join('').slice(0, bytes);
-}
 
 /** Four turns each write a 640 KB file and read it back: ~5 MB of conversation before the slow turn. */
 const bigTurns = 4;

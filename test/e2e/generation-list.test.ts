@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { searchAttributeKeys } from '../../src/shared/search-attributes';
-import type { GenerationListPage, GenerationSummary } from '../../src/server/generation-list';
+import type { GenerationListItem, GenerationListPage } from '../../src/shared/generation-list';
 import { promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
@@ -40,7 +40,7 @@ async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolea
   }
 }
 
-const byId = (page: GenerationListPage, id: string): GenerationSummary | undefined => page.generations.find((g) => g.id === id);
+const byId = (page: GenerationListPage, id: string): GenerationListItem | undefined => page.generations.find((g) => g.id === id);
 
 test('lists generations from Temporal visibility with their search attributes, filtered by status and paged', async () => {
   const short = await harness.api.create(promptFor('short', 'Build a calculator\nwith details below'));

@@ -11,18 +11,8 @@ import { promptFor } from '../support/scenario';
 import { s3TestCredentials, s3TestRegion, startS3Server, type S3TestServer } from '../support/s3-server';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
+import { bulkText } from '../support/bulk-text';
 
-/** Text of `bytes` ASCII characters that does not compress to nothing: numbered lines of words. */
-function bulkText(bytes: number, seed: string): string {
-  const lines: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const line = `${seed} line ${i}: the quick brown fox jumps over the lazy dog ${(i * 7919) % 10007}\n`;
-    lines.push(line);
-    size += line.length;
-  }
-  return lines.join('').slice(0, bytes);
-}
 
 const bigFile = bulkText(700 * 1024, 's3');
 const threshold = 128 * 1024;
