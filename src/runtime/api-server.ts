@@ -9,6 +9,7 @@ import type { HealthCheck } from '../server/create-app';
 import { createHttpHandler } from '../server/create-http-handler';
 import { GenerationCommands } from '../server/generation-commands';
 import { GenerationService } from '../server/generation-service';
+import { createToolCatalog } from '../tools/tool-catalog';
 
 export interface RunningApi {
   url: string;
@@ -24,6 +25,7 @@ export function createGenerationService(config: Config, connection: Connection, 
     taskQueue: config.temporal.taskQueue,
     defaultModel: config.model,
     defaultMaxIterations: config.maxIterations,
+    toolNames: createToolCatalog({ testTools: config.testTools }).names(),
     generationOptions: {
       ...defaultGenerationOptions,
       textBatchMs: config.textBatchMs,

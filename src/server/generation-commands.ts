@@ -7,9 +7,11 @@ import {
   type Connection,
 } from '@temporalio/client';
 import {
+  cancelToolUpdate,
   cancelUpdate,
   resumeUpdate,
   sendMessageUpdate,
+  toolApprovalUpdate,
   toolDecisionUpdate,
   UpdateRejection,
   type ToolDecision,
@@ -30,7 +32,7 @@ export interface GenerationCommandsOptions {
 
 export interface AcceptedCommand {
   id: string;
-  accepted: 'cancel' | 'resume' | 'message' | 'retry' | 'skip';
+  accepted: 'cancel' | 'resume' | 'message' | 'retry' | 'skip' | 'approve' | 'deny' | 'cancel-tool';
 }
 
 /**
@@ -60,6 +62,16 @@ export class GenerationCommands {
   async decideTool(id: string, toolUseId: string, decision: ToolDecision): Promise<AcceptedCommand> {
     await this.update(id, () => this.handle(id).executeUpdate(toolDecisionUpdate, { args: [{ toolUseId, decision }] }));
     return { id, accepted: decision };
+  }
+
+  async answerApproval(id: string, toolUseId: string, approved: boolean, reason: string | undefined): Promise<AcceptedCommand> {
+    await this.update(id, () => this.handle(id).executeUpdate(toolApprovalUpdate, { args: [{ toolUseId, approved, ...(reason !== undefined ? { reason } : {}) }] }));
+    return { id, accepted: approved ? 'approve' : 'deny' };
+  }
+
+  async cancelTool(id: string, toolUseId: string): Promise<AcceptedCommand> {
+    await this.update(id, () => this.handle(id).executeUpdate(cancelToolUpdate, { args: [{ toolUseId }] }));
+    return { id, accepted: 'cancel-tool' };
   }
 
   /** A live generation takes the message as an update; a finished one goes on in a new run under the same id. */

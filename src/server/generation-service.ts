@@ -12,6 +12,10 @@ import type { GenerationListPage } from '../shared/generation-list';
 import { listGenerations } from './generation-list';
 import { GenerationReader, type GenerationReaderOptions } from './generation-reader';
 import type { CreateGenerationBody } from './request-schemas';
+import { toolPolicyFor } from './tool-policy-request';
+import { createToolCatalog } from '../tools/tool-catalog';
+
+const allToolNames = createToolCatalog({ testTools: true }).names();
 import { ConversationStore } from '../storage/conversation-store';
 import { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
@@ -24,6 +28,8 @@ export interface GenerationServiceOptions {
   defaultModel: string;
   defaultMaxIterations: number;
   generationOptions: GenerationOptions;
+  /** The tools the workers offer: what a tool policy may name (default: every tool, the test tools included). */
+  toolNames?: readonly string[];
   /** Tuning of the read path (refresh TTL, eviction, retries); the defaults suit a server. */
   reader?: Omit<GenerationReaderOptions, 'connection' | 'namespace' | 'eventBufferSize' | 'storage' | 'eventLogs'>;
 }
@@ -78,6 +84,7 @@ export class GenerationService {
   }
 
   async create(body: CreateGenerationBody): Promise<CreatedGeneration> {
+    const toolPolicy = toolPolicyFor(body, this.options.generationOptions.toolDecisionTimeoutMs, this.options.toolNames ?? allToolNames);
     const id = randomUUID();
     const input: GenerationInput = {
       generationId: id,
@@ -85,7 +92,13 @@ export class GenerationService {
       model: body.model ?? this.options.defaultModel,
       maxIterations: body.maxIterations ?? this.options.defaultMaxIterations,
       system: body.system,
-      options: { ...this.options.generationOptions, searchAttributes: await this.searchAttributesRegistered() },
+      options: {
+        ...this.options.generationOptions,
+        // The scheduler's decision window is the policy's: none with `report`.
+        toolDecisionTimeoutMs: toolPolicy.toolDecisionTimeoutMs,
+        toolPolicy,
+        searchAttributes: await this.searchAttributesRegistered(),
+      },
     };
     const workflowId = workflowIdFor(id);
     await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });

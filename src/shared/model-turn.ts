@@ -14,6 +14,8 @@ export interface DetectedToolCall {
   /** Why the call must not run (unknown tool, invalid input, malformed JSON); it gets an is_error result. */
   rejection: string | null;
   detectedAt: string;
+  /** Set when the model's id repeated one already used in the generation: the model's id (`id` is the call's own). */
+  modelToolUseId?: string;
 }
 
 export type StreamItem =

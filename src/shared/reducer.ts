@@ -20,6 +20,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         prompt: event.prompt,
         model: event.model,
         maxIterations: event.maxIterations,
+        policy: event.policy ?? null,
         status: GenerationStatus.running,
         startedAt: event.at,
       };
@@ -50,6 +51,8 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
             resultPreview: null,
             error: null,
             awaitingDecisionUntil: null,
+            awaitingApprovalUntil: null,
+            ...(event.modelToolUseId !== undefined ? { modelToolUseId: event.modelToolUseId } : {}),
           },
         ],
       };
@@ -85,6 +88,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         attempts: Math.max(tool.attempts, event.attempt),
         completedAt: event.at,
         awaitingDecisionUntil: null,
+        awaitingApprovalUntil: null,
       }));
     case 'tool.awaiting_decision':
       return withDecisionStatus(updateTool(state, event.toolUseId, (tool) => ({ ...tool, awaitingDecisionUntil: event.until })));
@@ -95,6 +99,33 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
           awaitingDecisionUntil: null,
           status: event.decision === 'retry' ? ToolStatus.pending : tool.status,
           completedAt: event.decision === 'retry' ? null : tool.completedAt,
+        })),
+      );
+    case 'tool.awaiting_approval':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({ ...tool, status: ToolStatus.awaitingApproval, awaitingApprovalUntil: event.until })),
+      );
+    case 'tool.approved':
+      return withDecisionStatus(updateTool(state, event.toolUseId, (tool) => ({ ...tool, status: ToolStatus.pending, awaitingApprovalUntil: null })));
+    case 'tool.denied':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({
+          ...tool,
+          status: ToolStatus.denied,
+          awaitingApprovalUntil: null,
+          completedAt: event.at,
+          error: event.reason,
+        })),
+      );
+    case 'tool.cancelled':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({
+          ...tool,
+          status: ToolStatus.cancelled,
+          attempts: Math.max(tool.attempts, event.attempt),
+          completedAt: event.at,
+          awaitingDecisionUntil: null,
+          awaitingApprovalUntil: null,
         })),
       );
     case 'iteration.completed':
@@ -145,10 +176,10 @@ function updateTool(state: GenerationState, id: string, update: (tool: ToolState
   return { ...state, tools };
 }
 
-/** A running generation is `waiting` while some failed tool waits for a decision, and back to `running` after. */
+/** A running generation is `waiting` while some tool waits for a person (a decision or an approval), and back to `running` after. */
 function withDecisionStatus(state: GenerationState): GenerationState {
   if (state.status !== GenerationStatus.running && state.status !== GenerationStatus.waiting) return state;
-  const waiting = state.tools.some((tool) => tool.awaitingDecisionUntil !== null);
+  const waiting = state.tools.some((tool) => tool.awaitingDecisionUntil !== null || tool.status === ToolStatus.awaitingApproval);
   const status = waiting ? GenerationStatus.waiting : GenerationStatus.running;
   return status === state.status ? state : { ...state, status };
 }

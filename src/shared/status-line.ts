@@ -43,6 +43,8 @@ export function describeActivity(activity: AiActivity): string {
       return `⏰ Waiting for ${names}…`;
     case AiActivityKind.awaitingDecision:
       return `✋ ${names} failed: retry or skip?`;
+    case AiActivityKind.awaitingApproval:
+      return `✋ ${names} waits for approval: approve or deny?`;
     default:
       return '';
   }

@@ -49,6 +49,7 @@ export class Recorder {
       runningToolNames: state.tools.filter((tool) => tool.status === ToolStatus.running).map((tool) => tool.name),
       waitingToolNames: state.tools.filter((tool) => tool.status === ToolStatus.pending).map((tool) => tool.name),
       undecidedToolNames: state.tools.filter((tool) => tool.awaitingDecisionUntil !== null).map((tool) => tool.name),
+      unapprovedToolNames: state.tools.filter((tool) => tool.status === ToolStatus.awaitingApproval).map((tool) => tool.name),
     });
     if (!sameActivity(next, state.activity)) this.log.append({ type: 'activity.changed', activity: next }, at);
   }

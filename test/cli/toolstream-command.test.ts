@@ -128,7 +128,10 @@ test('commands print the API answer, and its error clearly when it refuses', asy
   expect(cancel.stderr).toMatch(/^error: 409 conflict: /m);
   const approve = await run(['approve', id, 'toolu_cli_1']);
   expect(approve.code).toBe(2);
-  expect(approve.stderr).toMatch(/^error: 404 route_not_found: No route for POST \/v1\/generations\/[\w-]+\/tools\/toolu_cli_1\/approve/m);
+  expect(approve.stderr).toMatch(/^error: 409 conflict: Generation [\w-]+ is finished/m);
+  const deny = await run(['deny', id, 'toolu_cli_1', '--reason', 'not now']);
+  expect(deny.code).toBe(2);
+  expect(deny.stderr).toMatch(/^error: 409 conflict: Generation [\w-]+ is finished/m);
   const unauthorized = await run(['watch', id], { env: { TOOLSTREAM_API_TOKEN: 'wrong' } });
   expect(unauthorized.code).toBe(2);
   expect(unauthorized.stdout).toContain('error: 401 unauthorized');

@@ -4,7 +4,7 @@ import type { GenerationFollowers } from '../generation-followers';
 import { readGeneration } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
 import { readEventsWaiting } from '../long-poll';
-import { cancelBody, createGenerationBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
+import { cancelBody, createGenerationBody, denyToolBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
 import { streamGeneration, type StreamOptions } from './generation-stream';
 
 export function generationsRouter(
@@ -69,6 +69,27 @@ export function generationsRouter(
       res.status(202).json(await commands.decideTool(id, toolUseId, decision));
     });
   }
+
+  router.post('/:id/tools/:toolUseId/approve', async function approveTool(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+    parseOr400(emptyBody, req.body, 'body');
+    res.status(202).json(await commands.answerApproval(id, toolUseId, true, undefined));
+  });
+
+  router.post('/:id/tools/:toolUseId/deny', async function denyTool(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+    const { reason } = parseOr400(denyToolBody, req.body, 'body');
+    res.status(202).json(await commands.answerApproval(id, toolUseId, false, reason));
+  });
+
+  router.post('/:id/tools/:toolUseId/cancel', async function cancelTool(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+    parseOr400(emptyBody, req.body, 'body');
+    res.status(202).json(await commands.cancelTool(id, toolUseId));
+  });
 
   return router;
 }
