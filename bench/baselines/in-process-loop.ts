@@ -107,6 +107,8 @@ class ToolDispatcher {
           signal: new AbortController().signal,
           heartbeat: () => undefined,
           maxFileBytes: 1024 * 1024,
+          idempotencyKey: toolUse.id,
+          attempt: 1,
         });
         return { type: 'tool_result', tool_use_id: toolUse.id, content: output };
       } catch (err) {

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { Client, type ClientInterceptors, type Connection } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { afterEffectFault, faultSettingsFromEnv } from '../activities/tools/fault-injection';
 import { redactingLogger } from '../activities/model/redacting-logger';
 import { TextBatchWindow } from '../activities/model/text-batch-window';
 import type { Config } from '../config';
@@ -38,6 +39,8 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
   const { storage } = deps;
   const client = new Client({ connection: deps.clientConnection, namespace: config.temporal.namespace, dataConverter: storage.dataConverter, interceptors: deps.clientInterceptors });
   const conversations = new ConversationStore(storage.blobs);
+  // The crash suite's fault hook: never armed outside a test-tools worker that asks for it.
+  const faultSettings = config.testTools ? faultSettingsFromEnv(process.env) : undefined;
   const activities = createActivities({
     temporal: client,
     conversations,
@@ -52,6 +55,7 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     workspaceRoot: config.workspaceDir,
     maxFileBytes: config.maxFileBytes,
     payloadLimitBytes: storage.payloadLimitBytes,
+    ...(faultSettings ? { afterEffectFault: afterEffectFault(faultSettings) } : {}),
   });
   return Worker.create({
     connection: deps.connection,

@@ -4,6 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ToolRunInput, ToolRunResult } from '../../shared/model-turn';
 import { formatBytes } from '../../shared/limits';
 import { previewResult, ToolExecutionError, ToolInputError, type ToolRegistry } from '../../tools';
+import { idempotencyKeyFor } from '../../tools/idempotency-key';
+import type { AfterEffectFault } from './fault-injection';
 
 export interface ToolActivityDeps {
   tools: ToolRegistry;
@@ -12,6 +14,8 @@ export interface ToolActivityDeps {
   heartbeatIntervalMs: number;
   /** Set when the claim check is off: a result above it would never reach the workflow. */
   payloadLimitBytes: number | null;
+  /** Tests only (crash suite): runs after a tool's effect, before its completion is reported. */
+  afterEffectFault?: AfterEffectFault;
 }
 
 export const ToolErrorType = {
@@ -34,9 +38,16 @@ export function createRunTool(deps: ToolActivityDeps) {
         signal: ctx.cancellationSignal,
         heartbeat: () => ctx.heartbeat(),
         maxFileBytes: deps.maxFileBytes,
+        idempotencyKey: idempotencyKeyFor(input.generationId, input.toolUseId),
+        attempt: input.attempt,
       });
       const completed = Date.now();
       assertFits(deps.payloadLimitBytes, output);
+      if (deps.afterEffectFault) {
+        // The tool is done: no more heartbeats, so a hold here is a completion Temporal never heard of.
+        clearInterval(heartbeat);
+        await deps.afterEffectFault(input);
+      }
       return {
         output,
         resultPreview: previewResult(output),

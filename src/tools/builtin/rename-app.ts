@@ -1,16 +1,17 @@
 import { defineTool } from '../tool-definition';
 import { renameAppSpec } from '../specs/rename-app';
+import { writeFileOnce } from '../workspace/effect-journal';
 import { readTextFileIfExists } from '../workspace/read-text-file';
 import { resolveInWorkspace } from '../workspace/resolve-in-workspace';
-import { writeTextFile } from '../workspace/write-text-file';
 
 export const APP_FILE = 'app.json';
 
 export const renameAppTool = defineTool(renameAppSpec, async (input, ctx) => {
   const target = await resolveInWorkspace(ctx.workspaceDir, APP_FILE, { forWriting: true });
-  const existing = parseObject(await readTextFileIfExists(target, ctx.maxFileBytes));
-  await writeTextFile(target, `${JSON.stringify({ ...existing, name: input.name }, null, 2)}\n`, ctx.maxFileBytes);
-  return `Renamed app to ${input.name}`;
+  return writeFileOnce(ctx, target, async () => {
+    const existing = parseObject(await readTextFileIfExists(target, ctx.maxFileBytes));
+    return { content: `${JSON.stringify({ ...existing, name: input.name }, null, 2)}\n`, result: `Renamed app to ${input.name}` };
+  });
 });
 
 /** Keeps other keys of a valid app.json; anything unparsable is replaced rather than blocking the rename. */

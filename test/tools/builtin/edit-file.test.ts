@@ -79,4 +79,40 @@ describe('edit_file', () => {
       error: expect.stringMatching(/^Invalid input for edit_file: old_text: /),
     });
   });
+
+  describe('run again under the same idempotency key (a re-run after a crash)', () => {
+    const edit = { path: 'App.tsx', old_text: 'alpha', new_text: 'alpha beta' };
+
+    it("returns the first run's result and leaves the file as after one run", async () => {
+      await seed('alpha\n');
+      const first = await registry.execute('edit_file', edit, ws.ctxFor('toolu_edit', 1));
+      const again = await registry.execute('edit_file', edit, ws.ctxFor('toolu_edit', 2));
+      expect(again).toBe(first);
+      expect(first).toMatch(/^Edited App\.tsx/);
+      expect(await ws.readWorkspaceFile('App.tsx')).toBe('alpha beta\n');
+    });
+
+    it('applies the edit when the first run recorded it but its write never landed', async () => {
+      await seed('alpha\n');
+      const first = await registry.execute('edit_file', edit, ws.ctxFor('toolu_edit', 1));
+      await seed('alpha\n'); // as if the worker died between the journal entry and the rename
+      expect(await registry.execute('edit_file', edit, ws.ctxFor('toolu_edit', 2))).toBe(first);
+      expect(await ws.readWorkspaceFile('App.tsx')).toBe('alpha beta\n');
+    });
+
+    it('is a new edit under another key: another call asking the same applies again', async () => {
+      await seed('alpha\n');
+      await registry.execute('edit_file', edit, ws.ctxFor('toolu_edit', 1));
+      await registry.execute('edit_file', edit, ws.ctxFor('toolu_other', 1));
+      expect(await ws.readWorkspaceFile('App.tsx')).toBe('alpha beta beta\n');
+    });
+
+    it('fails again, changing nothing, when the first run failed', async () => {
+      await seed('hello');
+      const missing = { path: 'App.tsx', old_text: 'goodbye', new_text: 'x' };
+      await expectToolError(registry.execute('edit_file', missing, ws.ctxFor('toolu_edit', 1)), { retryable: false, message: /old_text not found/ });
+      await expectToolError(registry.execute('edit_file', missing, ws.ctxFor('toolu_edit', 2)), { retryable: false, message: /old_text not found/ });
+      expect(await ws.readWorkspaceFile('App.tsx')).toBe('hello');
+    });
+  });
 });

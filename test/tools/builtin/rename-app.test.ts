@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, symlink, stat, writeFile, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createToolRegistry } from '../../../src/tools';
 import { expectToolError } from '../support/expect-tool-error';
@@ -60,5 +60,14 @@ describe('rename_app', () => {
 
   it('accepts an 80 character name', () => {
     expect(registry.validate('rename_app', { name: 'x'.repeat(80) }).ok).toBe(true);
+  });
+
+  it("run again under the same idempotency key: returns the first run's result and does not write app.json again", async () => {
+    const first = await registry.execute('rename_app', { name: 'CalcPro' }, ws.ctxFor('toolu_rename', 1));
+    const written = await stat(path.join(ws.workspaceDir, 'app.json'));
+    const again = await registry.execute('rename_app', { name: 'CalcPro' }, ws.ctxFor('toolu_rename', 2));
+    expect(again).toBe(first);
+    expect((await stat(path.join(ws.workspaceDir, 'app.json'))).ino).toBe(written.ino);
+    expect(await appJson()).toEqual({ name: 'CalcPro' });
   });
 });

@@ -1,8 +1,8 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createToolRegistry } from '../../../src/tools';
 import { expectToolError } from '../support/expect-tool-error';
-import { createTempWorkspace, listTree, type TempWorkspace } from '../support/temp-workspace';
+import { createTempWorkspace, listTree, listWorkspaceFiles, type TempWorkspace } from '../support/temp-workspace';
 
 describe('write_file', () => {
   const registry = createToolRegistry({ testTools: false });
@@ -23,7 +23,7 @@ describe('write_file', () => {
     await registry.execute('write_file', { path: 'a.txt', content: 'first version' }, ws.ctx);
     await registry.execute('write_file', { path: 'a.txt', content: 'second' }, ws.ctx);
     expect(await ws.readWorkspaceFile('a.txt')).toBe('second');
-    expect(await listTree(ws.workspaceDir)).toEqual(['a.txt']);
+    expect(await listWorkspaceFiles(ws.workspaceDir)).toEqual(['a.txt']);
   });
 
   it('writes empty files', async () => {
@@ -37,7 +37,7 @@ describe('write_file', () => {
       retryable: false,
       message: /too large: 66 bytes exceeds the limit of 64 bytes/,
     });
-    expect(await listTree(ws.workspaceDir)).toEqual(['max.txt']);
+    expect(await listWorkspaceFiles(ws.workspaceDir)).toEqual(['max.txt']);
   });
 
   it.each([
@@ -87,5 +87,16 @@ describe('write_file', () => {
       message: /not a directory/,
     });
     expect(await ws.readWorkspaceFile('file.txt')).toBe('x');
+  });
+
+  it("run again under the same idempotency key: returns the first run's result and does not write the file again", async () => {
+    const input = { path: 'a.txt', content: 'once' };
+    const first = await registry.execute('write_file', input, ws.ctxFor('toolu_write', 1));
+    const written = await stat(path.join(ws.workspaceDir, 'a.txt'));
+    const again = await registry.execute('write_file', input, ws.ctxFor('toolu_write', 2));
+    expect(again).toBe(first);
+    // Every write is a new file renamed into place: the same inode means no second write.
+    expect((await stat(path.join(ws.workspaceDir, 'a.txt'))).ino).toBe(written.ino);
+    expect(await ws.readWorkspaceFile('a.txt')).toBe('once');
   });
 });

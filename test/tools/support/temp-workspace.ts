@@ -11,7 +11,10 @@ export interface TempWorkspace {
   outsideDir: string;
   controller: AbortController;
   heartbeats: () => number;
+  /** A context for a new tool call: each read has its own idempotency key. */
   ctx: ToolContext;
+  /** A context for a run of the call with this key (a re-run of an earlier one when the key repeats). */
+  ctxFor(toolUseId: string, attempt?: number): ToolContext;
   readWorkspaceFile(relativePath: string): Promise<string>;
   cleanup(): Promise<void>;
 }
@@ -22,20 +25,27 @@ export async function createTempWorkspace(options: { maxFileBytes?: number } = {
   const outsideDir = path.join(sandboxRoot, 'outside');
   const controller = new AbortController();
   let heartbeatCount = 0;
+  let calls = 0;
+  const ctxFor = (toolUseId: string, attempt = 1): ToolContext => ({
+    workspaceDir,
+    signal: controller.signal,
+    heartbeat: () => {
+      heartbeatCount++;
+    },
+    maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
+    idempotencyKey: `gen-test/${toolUseId}`,
+    attempt,
+  });
   return {
     sandboxRoot,
     workspaceDir,
     outsideDir,
     controller,
     heartbeats: () => heartbeatCount,
-    ctx: {
-      workspaceDir,
-      signal: controller.signal,
-      heartbeat: () => {
-        heartbeatCount++;
-      },
-      maxFileBytes: options.maxFileBytes ?? 1024 * 1024,
+    get ctx() {
+      return ctxFor(`toolu_${++calls}`);
     },
+    ctxFor,
     readWorkspaceFile: (relativePath) => readFile(path.join(workspaceDir, relativePath), 'utf8'),
     cleanup: () => rm(sandboxRoot, { recursive: true, force: true }),
   };
@@ -48,4 +58,9 @@ export async function listTree(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** listTree without the effect journal the writers keep in the workspace. */
+export async function listWorkspaceFiles(dir: string): Promise<string[]> {
+  return (await listTree(dir)).filter((entry) => entry !== '.toolstream' && !entry.startsWith('.toolstream/'));
 }
