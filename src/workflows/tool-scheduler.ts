@@ -110,7 +110,7 @@ export class ToolScheduler {
       for (;;) {
         const outcome = await this.runAttempts(call, progress);
         if (outcome.type === 'completed') return outcome.result;
-        const decision = outcome.decidable ? await this.awaitDecision(call.id) : 'skip';
+        const decision = outcome.decidable ? await this.awaitDecision(call.id, call.summary || call.name) : 'skip';
         if (decision !== 'retry') return errorResult(call.id, `${call.name} failed after ${progress.attempt} attempt(s): ${outcome.error}`);
       }
     } catch (err) {
@@ -143,17 +143,18 @@ export class ToolScheduler {
         const willRetry = isRetryable(err) && attempt < budgetEnd;
         this.recorder.emit({ type: 'tool.failed', toolUseId: call.id, attempt, error, willRetry }, nowIso());
         if (!willRetry) return { type: 'failed', error, decidable: failureType(err) !== inputErrorType };
-        await sleep(backoffMs(this.options.toolRetry, attempt - (budgetEnd - this.options.toolRetry.maximumAttempts)));
+        const delayMs = backoffMs(this.options.toolRetry, attempt - (budgetEnd - this.options.toolRetry.maximumAttempts));
+        await sleep(delayMs, { summary: `backoff ${delayMs} ms before attempt ${attempt + 1} of ${call.summary || call.name}` });
       }
     }
   }
 
-  private async awaitDecision(toolUseId: string): Promise<ToolDecisionOutcome> {
+  private async awaitDecision(toolUseId: string, label: string): Promise<ToolDecisionOutcome> {
     const timeoutMs = this.options.toolDecisionTimeoutMs;
     if (timeoutMs <= 0) return 'skip';
     this.undecided.add(toolUseId);
     this.recorder.emit({ type: 'tool.awaiting_decision', toolUseId, until: new Date(Date.now() + timeoutMs).toISOString() });
-    const decided = await condition(() => this.decisions.has(toolUseId), timeoutMs);
+    const decided = await condition(() => this.decisions.has(toolUseId), timeoutMs, { summary: `awaiting retry/skip decision on ${label} (${toolUseId})` });
     const decision = decided ? (this.decisions.get(toolUseId) as ToolDecisionOutcome) : 'timeout';
     this.decisions.delete(toolUseId);
     this.undecided.delete(toolUseId);
