@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       return { ok: temporal === 'ok', details: { temporal } };
     },
   });
-  stopOnSignals([() => api.close(), () => connection.close()]);
+  stopOnSignals([() => api.close(config.shutdownGraceMs), () => connection.close()]);
   console.log(`toolstream API on ${api.url} (Temporal ${address}, task queue ${config.temporal.taskQueue})`);
 }
 

@@ -34,6 +34,8 @@ export interface Config {
   claimCheck: { enabled: boolean; thresholdBytes: number };
   /** The largest payload Temporal accepts (its blob size limit): what we check against when the claim check is off. */
   payloadLimitBytes: number;
+  /** On SIGTERM: how long a worker lets running streams and tools finish, and the API its open requests and streams. */
+  shutdownGraceMs: number;
 }
 
 export type StoreConfig =
@@ -94,6 +96,7 @@ const variables = {
   TOOLSTREAM_CLAIM_CHECK: z.enum(['on', 'off']).default('on'),
   TOOLSTREAM_CLAIM_CHECK_THRESHOLD: positiveInt.min(1024).default(128 * 1024),
   TOOLSTREAM_PAYLOAD_LIMIT: positiveInt.default(2 * 1024 * 1024),
+  TOOLSTREAM_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 } as const;
 
 /**
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     store: storeConfig(vars, dataDir),
     claimCheck: { enabled: vars.TOOLSTREAM_CLAIM_CHECK === 'on', thresholdBytes: vars.TOOLSTREAM_CLAIM_CHECK_THRESHOLD },
     payloadLimitBytes: vars.TOOLSTREAM_PAYLOAD_LIMIT,
+    shutdownGraceMs: vars.TOOLSTREAM_SHUTDOWN_GRACE_MS,
   };
 }
 

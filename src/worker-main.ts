@@ -8,7 +8,9 @@ import { createToolstreamWorker } from './worker/create-worker';
  * `npm run start:worker`: only the Temporal worker (workflows, the model activity, the tools), for
  * running as many workers as the load needs next to one or more `start:api` processes. Needs an
  * existing Temporal server (TEMPORAL_ADDRESS) and a model (ANTHROPIC_API_KEY or ANTHROPIC_BASE_URL).
- * SIGTERM lets running activities finish before it exits.
+ * On SIGTERM it stops taking work and lets running model streams and tools finish for up to
+ * TOOLSTREAM_SHUTDOWN_GRACE_MS (30 s) before it exits; what is still running then is cancelled and
+ * retried on another worker.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

@@ -40,6 +40,7 @@ const defaults: Config = {
   store: { kind: 'fs', dir: path.resolve('data', 'store') },
   claimCheck: { enabled: true, thresholdBytes: 128 * 1024 },
   payloadLimitBytes: 2 * 1024 * 1024,
+  shutdownGraceMs: 30_000,
 };
 
 let tempDir: string;

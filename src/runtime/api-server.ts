@@ -10,11 +10,13 @@ import { createHttpHandler } from '../server/create-http-handler';
 import { GenerationCommands } from '../server/generation-commands';
 import { GenerationService } from '../server/generation-service';
 import { createToolCatalog } from '../tools/tool-catalog';
+import { drainable } from './http-drain';
 
 export interface RunningApi {
   url: string;
   generations: GenerationService;
-  close(): Promise<void>;
+  /** Stops taking requests; open ones get up to `graceMs` to finish (server-sent-event streams end at once, cleanly). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function createGenerationService(config: Config, connection: Connection, storage: Storage): GenerationService {
@@ -65,15 +67,12 @@ export async function startApiServer(deps: { config: Config; connection: Connect
   const commands = createGenerationCommands(deps.config, deps.connection, deps.storage, generations);
   const handler = createHttpHandler({ generations, commands, apiToken: deps.config.apiToken, health: deps.health });
   const server = await listen(handler, deps.config.port, deps.config.host);
+  const drain = drainable(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${deps.config.host}:${port}`,
     generations,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: (graceMs = 0) => drain(graceMs),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   WorkflowUpdateFailedError,
   type Connection,
 } from '@temporalio/client';
+import { webUiMetadata } from '../shared/web-ui-details';
 import {
   cancelToolUpdate,
   cancelUpdate,
@@ -103,7 +104,7 @@ export class GenerationCommands {
       throw new HttpError(409, 'conflict', `Generation ${id} ended without a result (terminated?) and cannot be continued`);
     }
     const input = await this.followUpInput(previous, text);
-    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });
+    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input], ...webUiMetadata(input, text) });
     this.options.onNewRun(id);
   }
 

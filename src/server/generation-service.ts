@@ -8,6 +8,7 @@ import type { EventPage } from '../shared/event-log';
 import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationOptions, type GenerationResult } from '../shared/generation';
 import type { GenerationState } from '../shared/state';
 import { searchAttributeRegistrations } from '../shared/search-attributes';
+import { webUiMetadata } from '../shared/web-ui-details';
 import type { GenerationListPage } from '../shared/generation-list';
 import { listGenerations } from './generation-list';
 import { GenerationReader, type GenerationReaderOptions } from './generation-reader';
@@ -101,7 +102,7 @@ export class GenerationService {
       },
     };
     const workflowId = workflowIdFor(id);
-    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });
+    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input], ...webUiMetadata(input) });
     return { id, workflowId, status: 'running', model: input.model };
   }
 

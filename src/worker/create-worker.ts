@@ -69,5 +69,8 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxHeartbeatThrottleInterval: heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
+    // On shutdown the worker stops polling at once and lets what runs finish; past the grace time its
+    // activities are cancelled and retried on another worker (a stream's calls are claimed, not rerun).
+    shutdownGraceTime: config.shutdownGraceMs,
   });
 }

@@ -131,7 +131,7 @@ export class ToolScheduler {
     const progress = { attempt: 0 };
     try {
       if (needsApproval(policy, call.name)) {
-        const verdict = await this.awaitApproval(call.id, policy.approvalTimeoutMs);
+        const verdict = await this.awaitApproval(call.id, call.summary || call.name, policy.approvalTimeoutMs);
         if (!verdict.approved) return errorResult(call.id, deniedMessage(call.name, verdict.reason));
       }
       if (predecessor !== undefined) await condition(() => this.finished.has(predecessor));
@@ -156,11 +156,11 @@ export class ToolScheduler {
     }
   }
 
-  private async awaitApproval(toolUseId: string, timeoutMs: number): Promise<ApprovalVerdict> {
+  private async awaitApproval(toolUseId: string, label: string, timeoutMs: number): Promise<ApprovalVerdict> {
     this.unapproved.add(toolUseId);
     this.recorder.emit({ type: 'tool.awaiting_approval', toolUseId, until: new Date(Date.now() + timeoutMs).toISOString() });
     try {
-      const answered = await condition(() => this.verdicts.has(toolUseId), timeoutMs);
+      const answered = await condition(() => this.verdicts.has(toolUseId), timeoutMs, { summary: `awaiting approval of ${label} (${toolUseId})` });
       const verdict: ApprovalVerdict = answered ? (this.verdicts.get(toolUseId) as ApprovalVerdict) : { approved: false, reason: approvalTimeoutReason };
       if (verdict.approved) this.recorder.emit({ type: 'tool.approved', toolUseId });
       else this.recorder.emit({ type: 'tool.denied', toolUseId, reason: verdict.reason, by: answered ? 'user' : 'timeout' });
@@ -256,7 +256,7 @@ export class ToolScheduler {
       for (;;) {
         const outcome = await this.runAttempts(call, progress);
         if (outcome.type === 'completed') return outcome.result;
-        const decision = outcome.decidable ? await this.awaitDecision(call.id) : 'skip';
+        const decision = outcome.decidable ? await this.awaitDecision(call.id, call.summary || call.name) : 'skip';
         if (decision !== 'retry') return errorResult(call.id, `${call.name} failed after ${progress.attempt} attempt(s): ${outcome.error}`);
       }
     } catch (err) {
@@ -272,7 +272,7 @@ export class ToolScheduler {
     for (;;) {
       const outcome = await this.runAttempts(call, progress);
       if (outcome.type === 'completed') return outcome.result;
-      const decision = outcome.decidable ? await this.awaitDecision(call.id) : 'skip';
+      const decision = outcome.decidable ? await this.awaitDecision(call.id, call.summary || call.name) : 'skip';
       if (decision !== 'retry') return errorResult(call.id, `${call.name} failed after ${progress.attempt} attempt(s): ${outcome.error}`);
     }
   }
@@ -299,17 +299,18 @@ export class ToolScheduler {
         const willRetry = isRetryable(err) && attempt < budgetEnd;
         this.recorder.emit({ type: 'tool.failed', toolUseId: call.id, attempt, error, willRetry }, nowIso());
         if (!willRetry) return { type: 'failed', error, decidable: failureType(err) !== inputErrorType };
-        await sleep(backoffMs(this.options.toolRetry, attempt - (budgetEnd - this.options.toolRetry.maximumAttempts)));
+        const delayMs = backoffMs(this.options.toolRetry, attempt - (budgetEnd - this.options.toolRetry.maximumAttempts));
+        await sleep(delayMs, { summary: `backoff ${delayMs} ms before attempt ${attempt + 1} of ${call.summary || call.name}` });
       }
     }
   }
 
-  private async awaitDecision(toolUseId: string): Promise<ToolDecisionOutcome> {
+  private async awaitDecision(toolUseId: string, label: string): Promise<ToolDecisionOutcome> {
     const timeoutMs = this.options.toolDecisionTimeoutMs;
     if (timeoutMs <= 0) return 'skip';
     this.undecided.add(toolUseId);
     this.recorder.emit({ type: 'tool.awaiting_decision', toolUseId, until: new Date(Date.now() + timeoutMs).toISOString() });
-    const decided = await condition(() => this.decisions.has(toolUseId), timeoutMs);
+    const decided = await condition(() => this.decisions.has(toolUseId), timeoutMs, { summary: `awaiting retry/skip decision on ${label} (${toolUseId})` });
     const decision = decided ? (this.decisions.get(toolUseId) as ToolDecisionOutcome) : 'timeout';
     this.decisions.delete(toolUseId);
     this.undecided.delete(toolUseId);

@@ -56,6 +56,8 @@ export async function startHarness(
     TOOLSTREAM_WORKSPACE_DIR: workspaceDir,
     TOOLSTREAM_TEST_TOOLS: '1',
     TOOLSTREAM_STORE_DIR: storeDir,
+    // Closing at the end of a test cancels what still runs at once rather than waiting out a grace time.
+    TOOLSTREAM_SHUTDOWN_GRACE_MS: '0',
     ...options.env,
   });
   const storage = await createStorage(config);
