@@ -39,6 +39,7 @@ export class ModelTurnTracker {
       if (item.type === 'text') this.appendText(item.text, item.at);
       else this.receiveToolCall(item.call, this.dispatchEarly);
     }
+    if (progress.usage) this.recorder.emit({ type: 'usage.updated', iteration: this.iteration, attempt: this.attempt, ...progress.usage });
     this.recorder.setModelPhase(progress.phase);
   }
 
