@@ -1,8 +1,10 @@
 import { ToolStatus, type ToolState } from './state';
 
-/** One icon per tool status; a failed tool waiting for retry/skip shows the hand. */
+/** One icon per tool status; a tool waiting for a decision (retry/skip) or for approval shows the hand. */
 export function toolIcon(tool: ToolState): string {
   if (tool.awaitingDecisionUntil !== null) return '✋';
+  // A tool held for approval (a status newer producers send) shows the hand too.
+  if ((tool.status as string) === 'awaiting_approval') return '✋';
   switch (tool.status) {
     case ToolStatus.pending:
       return '⏰';
