@@ -1,17 +1,11 @@
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { startApiProcess, stopApiProcess } from '../support/api-process';
 import { promptFor } from '../support/scenario';
+import { launchChromium, screenshotPath } from '../support/screenshots';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
-
-/** The committed screenshots in docs/ are refreshed only on request (UPDATE_SCREENSHOTS=1); a plain test run leaves the tree clean. */
-function screenshotPath(name: string): string {
-  return process.env.UPDATE_SCREENSHOTS === '1' ? path.join('docs', 'screenshots', name) : path.join(os.tmpdir(), `toolstream-${name}`);
-}
 
 const scenarios: Record<string, Scenario> = {
   build: [
@@ -55,11 +49,7 @@ beforeAll(async () => {
   env = await createTemporalEnv();
   // A failed tool waits for a retry/skip decision rather than going straight back to the model.
   harness = await startHarness(env, await bundleWorkflows(), { scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '120000' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

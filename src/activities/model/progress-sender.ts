@@ -97,6 +97,8 @@ export class ProgressSender {
 
   /** Sends what is left and waits for every signal; rejects with the first send failure. */
   async close(): Promise<void> {
+    // The turn's result reports the final usage a moment later: the last signals need not carry it.
+    this.usageSent = this.usageNow;
     this.flushNow();
     await this.chain;
     if (this.failure !== undefined) throw this.failure;
