@@ -1,6 +1,6 @@
 import type { GenerationEvent } from './events';
 import { GenerationStatus, initialState, maxStateTextChars, ToolStatus, type GenerationState, type ToolState } from './state';
-import { addUsage } from './usage';
+import { addUsage, subtractUsage } from './usage';
 
 /**
  * The one reducer: the workflow folds every event it emits through it, and any client can fold the
@@ -31,7 +31,16 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
     case 'text.delta':
       return withText(state, state.text + event.text);
     case 'attempt.superseded':
-      return { ...state, text: state.text.slice(0, state.iterationTextStart) };
+      return { ...withoutLiveTurn(state), text: state.text.slice(0, state.iterationTextStart) };
+    case 'usage.updated': {
+      const base = withoutLiveTurn(state);
+      return {
+        ...base,
+        usage: addUsage(base.usage, event.usage),
+        costUsd: roundUsd(base.costUsd + event.costUsd),
+        liveTurn: { iteration: event.iteration, attempt: event.attempt, usage: event.usage, costUsd: event.costUsd },
+      };
+    }
     case 'tool.detected':
       return {
         ...state,
@@ -128,15 +137,19 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
           awaitingApprovalUntil: null,
         })),
       );
-    case 'iteration.completed':
+    case 'iteration.completed': {
+      // The turn's reported figures replace whatever its stream showed live.
+      const base = withoutLiveTurn(state);
       return {
-        ...state,
-        usage: addUsage(state.usage, event.usage),
-        costUsd: roundUsd(state.costUsd + event.costUsd),
+        ...base,
+        usage: addUsage(base.usage, event.usage),
+        costUsd: roundUsd(base.costUsd + event.costUsd),
         stopReason: event.stopReason,
       };
+    }
     case 'generation.blocked':
-      return { ...state, status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
+      // The failed call's live figures go: totals count completed turns only.
+      return { ...withoutLiveTurn(state), status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
     case 'generation.resumed':
       return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, blockedUntil: null });
     case 'message.received':
@@ -166,6 +179,13 @@ function withText(state: GenerationState, text: string): GenerationState {
     textOmittedChars: (state.textOmittedChars ?? 0) + overflow,
     iterationTextStart: Math.max(0, state.iterationTextStart - overflow),
   };
+}
+
+/** Takes the streaming turn's live usage back out of the totals (a newer report or the final one replaces it). */
+function withoutLiveTurn(state: GenerationState): GenerationState {
+  const live = state.liveTurn;
+  if (!live) return state;
+  return { ...state, usage: subtractUsage(state.usage, live.usage), costUsd: roundUsd(state.costUsd - live.costUsd), liveTurn: null };
 }
 
 function updateTool(state: GenerationState, id: string, update: (tool: ToolState) => ToolState): GenerationState {

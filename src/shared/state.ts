@@ -1,6 +1,11 @@
 import { idleActivity, type AiActivity } from './ai-activity';
 import type { ToolPolicy } from './tool-policy';
-import { zeroUsage, type Usage } from './usage';
+import { zeroUsage, type LiveUsage, type Usage } from './usage';
+
+export interface LiveTurnUsage extends LiveUsage {
+  iteration: number;
+  attempt: number;
+}
 
 export const GenerationStatus = {
   running: 'running',
@@ -71,8 +76,15 @@ export interface GenerationState {
   maxIterations: number;
   iteration: number;
   activity: AiActivity;
+  /** Totals so far, including the streaming turn's live figures (`liveTurn`). */
   usage: Usage;
   costUsd: number;
+  /**
+   * The streaming turn's usage and cost already counted in `usage` and `costUsd`, so they can be taken
+   * back out when the turn completes (its reported figures replace them) or its attempt is superseded.
+   * Absent in states from before live usage.
+   */
+  liveTurn?: LiveTurnUsage | null;
   startedAt: string | null;
   finishedAt: string | null;
   stopReason: string | null;

@@ -1,6 +1,6 @@
 import { ToolStatus, type ToolState } from './state';
 
-/** One icon per tool status; a failed tool waiting for retry/skip shows the hand. */
+/** One icon per tool status; a tool waiting for a decision (retry/skip) or for approval shows the hand. */
 export function toolIcon(tool: ToolState): string {
   if (tool.awaitingDecisionUntil !== null || tool.status === ToolStatus.awaitingApproval) return '✋';
   switch (tool.status) {

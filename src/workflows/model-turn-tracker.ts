@@ -46,6 +46,7 @@ export class ModelTurnTracker {
       if (item.type === 'text') this.appendText(item.text, item.at);
       else this.receiveToolCall(this.identified(item.call), this.dispatchEarly);
     }
+    if (progress.usage) this.recorder.emit({ type: 'usage.updated', iteration: this.iteration, attempt: this.attempt, ...progress.usage });
     this.recorder.setModelPhase(progress.phase);
   }
 

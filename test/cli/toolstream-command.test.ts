@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { promptFor } from '../support/scenario';
+import { screenshotTerminal, updatingScreenshots } from '../support/screenshots';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
@@ -78,6 +79,7 @@ test('piped: `run` streams text, tool rows and the status line as plain lines, a
   expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('completed (end_turn)');
   expect(result.stdout).toMatch(statusLine);
   expect(result.stderr).toMatch(/^generation [\w-]+$/m);
+  if (updatingScreenshots) await screenshotTerminal(result.stdout, 'terminal.png', `npx toolstream run "${promptFor('build')}"`);
 });
 
 test('on a terminal: redrawn status at the bottom, colours, and the same outcome; NO_COLOR drops the colours', async () => {

@@ -20,7 +20,8 @@ import { promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
-const bufferSize = 10;
+// Small, so that `chatty` overflows it; the `held` generation fits whole.
+const bufferSize = 12;
 const done: ScriptedTurn = { steps: [{ type: 'text', text: 'Done.' }] };
 
 const scenarios: Record<string, Scenario> = {
@@ -83,7 +84,8 @@ async function waitForWorkflowState(id: string, condition: (state: GenerationSta
 
 /** The model's stream has ended and the sleep tool runs: nothing happens for a few seconds. */
 const sleeping = (state: GenerationState): boolean =>
-  state.usage.outputTokens > 0 && state.tools.some((tool) => tool.name === 'sleep' && tool.status === 'running');
+  // stopReason is set when the iteration completes (usage grows live, so it says nothing about the end of the stream).
+  state.stopReason !== null && state.tools.some((tool) => tool.name === 'sleep' && tool.status === 'running');
 
 function busyError(): ServiceError {
   // What the client throws when the server refuses a query: a gRPC error with RESOURCE_EXHAUSTED inside.
