@@ -9,6 +9,8 @@ import { ConversationStore } from '../storage/conversation-store';
 import { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
 import { createToolRegistry } from '../tools';
+import type { Tracing } from '../observability/tracing';
+import { activityObservability } from './activity-observability';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -20,6 +22,8 @@ export interface WorkerDeps {
   config: Config;
   /** Pass a prebuilt bundle to skip bundling the workflow code again (tests start many workers). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** OpenTelemetry tracing when the OTEL_* variables turn it on. */
+  tracing?: Tracing;
 }
 
 /** Heartbeats carry the partial turn and bring a cancel to a running stream: a short throttle keeps both to half a second. */
@@ -65,5 +69,7 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxHeartbeatThrottleInterval: heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
+    interceptors: { activity: [activityObservability] },
+    ...(deps.tracing && { plugins: [deps.tracing.workerPlugin] }),
   });
 }
