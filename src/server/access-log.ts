@@ -11,6 +11,35 @@ import { routeOf } from './api-metrics';
  * `access_token`. Successful reads log at debug: pollers send thousands a second.
  */
 export function accessLog(logger: Logger): RequestHandler {
+  const full = pinoHttpFor(logger);
+  return function logAccess(req, res, next) {
+    // A successful read logs at debug. With debug off, pino-http's per-request child loggers are
+    // skipped for reads (a poller's hot path) and only a failed read is written, in the same shape.
+    if (req.method !== 'GET' || logger.isLevelEnabled('debug')) {
+      full(req, res, next);
+      return;
+    }
+    const started = Date.now();
+    res.once('finish', () => {
+      if (res.statusCode < 400) return;
+      const locals = res.locals as Record<string, unknown>;
+      const generationId = locals.generationId as string | undefined;
+      logger[res.statusCode >= 500 ? 'error' : 'warn'](
+        {
+          req: { method: req.method, url: req.originalUrl.split('?')[0] },
+          res: { statusCode: res.statusCode },
+          responseTime: Date.now() - started,
+          route: routeOf(req),
+          ...(generationId && { generationId, workflowId: workflowIdFor(generationId) }),
+        },
+        res.statusCode >= 500 ? 'request errored' : 'request completed',
+      );
+    });
+    next();
+  };
+}
+
+function pinoHttpFor(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
     quietReqLogger: true,
