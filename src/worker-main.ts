@@ -1,4 +1,8 @@
 import { Connection } from '@temporalio/client';
+import { connectionOptions } from './temporal/connection-config';
+import { processLogger } from './observability/process-logger';
+import { tracingFromEnv } from './observability/tracing';
+import { installWorkerRuntime } from './observability/worker-runtime';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit, runMain, stopOnSignals } from './runtime/process-lifecycle';
 import { createStorage } from './storage/storage';
@@ -20,10 +24,13 @@ async function main(): Promise<void> {
     throw new Error('Set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a compatible endpoint): a worker-only process has no demo model.');
   }
 
-  const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
+  const logger = processLogger(config, 'worker');
+  installWorkerRuntime({ logger, metricsBindAddress: config.workerMetricsPort === undefined ? undefined : `${config.host}:${config.workerMetricsPort}` });
+  const tracing = tracingFromEnv(process.env, 'toolstream-worker');
+  const nativeConnection = await NativeConnection.connect(connectionOptions(config.temporal.connection, address));
+  const connection = await Connection.connect(connectionOptions(config.temporal.connection, address));
   const storage = await createStorage(config);
-  const worker = await createToolstreamWorker({ connection: nativeConnection, clientConnection: connection, storage, config });
+  const worker = await createToolstreamWorker({ connection: nativeConnection, clientConnection: connection, storage, config, tracing });
   const running = worker.run();
   stopOnSignals([
     async () => {
@@ -32,8 +39,12 @@ async function main(): Promise<void> {
     },
     () => nativeConnection.close(),
     () => connection.close(),
+    async () => tracing?.shutdown(),
   ]);
-  console.log(`toolstream worker polling task queue ${config.temporal.taskQueue} on ${address} (workspaces in ${config.workspaceDir})`);
+  logger.info(
+    { temporal: address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, workspaceDir: config.workspaceDir, metricsPort: config.workerMetricsPort },
+    `toolstream worker polling task queue ${config.temporal.taskQueue}`,
+  );
   await running;
 }
 

@@ -4,7 +4,7 @@ import { Connection, ServiceError, type WorkflowHandle } from '@temporalio/clien
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
-import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationReader, type EventsQueryFn, type GenerationReaderOptions } from '../../src/server/generation-reader';
 import { GenerationService } from '../../src/server/generation-service';
@@ -284,7 +284,7 @@ describe('when Temporal refuses', () => {
       storage: harness.storage,
       reader: { queryEvents: refusingFirst(Number.POSITIVE_INFINITY, busyError), busyRetry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 5 } },
     });
-    const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }), log: () => undefined });
+    const handler = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }) });
     const server = http.createServer(handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {

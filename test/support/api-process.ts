@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
@@ -33,7 +33,7 @@ export async function startApiProcess(env: TestWorkflowEnvironment, harness: Har
     storage: harness.storage,
     onNewRun: (id) => service.invalidate(id),
   });
-  const handler = createHttpHandler({ generations: service, commands, health: async () => ({ ok: true, details: {} }) });
+  const handler = createApp({ generations: service, commands, health: async () => ({ ok: true, details: {} }) });
   const server = await new Promise<http.Server>((resolve, reject) => {
     const listening = http.createServer(handler);
     listening.once('error', reject);
