@@ -261,6 +261,7 @@ describe('per-tool cancel', () => {
     expect(toolResults('cancelRunning').get('toolu_cancel_long')).toEqual(expect.objectContaining({ is_error: true, content: expect.stringContaining('cancelled by the user') }));
     expect(state.status).toBe('completed');
     expect(await post(id, 'toolu_cancel_long', 'cancel')).toMatchObject({ status: 409 });
+    await maybeRecordHistory(env, id, 'tool-cancel');
   });
 
   test('a queued tool is cancelled before it ever starts', async () => {
