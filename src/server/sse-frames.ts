@@ -7,8 +7,20 @@ import type { GenerationState } from '../shared/state';
  * newline, so every `data` value is one line).
  */
 export function eventFrame(event: GenerationEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+  let frame = framed.get(event);
+  if (frame === undefined) {
+    frame = `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    framed.set(event, frame);
+  }
+  return frame;
 }
+
+/**
+ * Every stream of a generation reads the same event objects from the reader's mirror: each is
+ * serialized once, not once per subscriber (1,000 subscribers made JSON.stringify the API's main cost).
+ * Events are never changed after they are appended, and the entry goes with the event.
+ */
+const framed = new WeakMap<GenerationEvent, string>();
 
 /** The state to fold the following events onto, for a client behind the buffer; its id is the seq it stands at. */
 export function snapshotFrame(state: GenerationState): string {

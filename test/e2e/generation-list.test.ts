@@ -61,6 +61,10 @@ test('lists generations from Temporal visibility with their search attributes, f
   });
   expect(byId(page, long)).toMatchObject({ status: 'running', finishedAt: null });
   expect(Date.parse(byId(page, short)?.startedAt as string)).toBeGreaterThan(Date.now() - 120_000);
+  // Newest first: the three in the reverse of the order they were started, and every start time descending.
+  expect(page.generations.map((g) => g.id).filter((id) => [short, rejected, long].includes(id))).toEqual([long, rejected, short]);
+  const starts = page.generations.map((g) => Date.parse(g.startedAt as string));
+  expect(starts).toEqual([...starts].sort((a, b) => b - a));
 
   const failed = await eventually(
     () => list('?status=failed'),

@@ -330,3 +330,28 @@ describe('the text in state is bounded', () => {
     expect(superseded.text).toBe('b'.repeat(maxStateTextChars - 100));
   });
 });
+
+describe('live usage', () => {
+  const usage = (inputTokens: number, outputTokens: number) => ({ inputTokens, outputTokens, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 });
+  const live = (attempt: number, outputTokens: number, costUsd: number): GenerationEventBody => ({ type: 'usage.updated', iteration: 1, attempt, usage: usage(100, outputTokens), costUsd });
+  const completed: GenerationEventBody = { type: 'iteration.completed', iteration: 1, usage: usage(100, 40), costUsd: 0.0007, stopReason: 'end_turn' };
+
+  test('usage.updated counts the streaming turn in the totals, replacing its previous report; iteration.completed replaces it with the final figures', () => {
+    const earlier: GenerationEventBody = { type: 'iteration.completed', iteration: 0, usage: usage(10, 5), costUsd: 0.0001, stopReason: 'tool_use' };
+    const midway = fold([started, earlier, { type: 'iteration.started', iteration: 1 }, live(1, 1, 0.0003), live(1, 20, 0.0005)]);
+    expect(midway.usage).toEqual(usage(110, 25));
+    expect(midway.costUsd).toBe(0.0006);
+    const final = fold([completed], midway);
+    expect(final.usage).toEqual(usage(110, 45));
+    expect(final.costUsd).toBe(0.0008);
+    expect(final.liveTurn).toBeNull();
+    expect(final.usage).toEqual(fold([started, earlier, { type: 'iteration.started', iteration: 1 }, completed]).usage);
+  });
+
+  test('a superseded attempt or a blocked call takes its live figures back out; a newer attempt replaces an older one', () => {
+    const base = fold([started, { type: 'iteration.started', iteration: 1 }]);
+    expect(fold([live(1, 10, 0.0004), { type: 'attempt.superseded', iteration: 1, attempt: 1 }], base)).toMatchObject({ usage: usage(0, 0), costUsd: 0 });
+    expect(fold([live(1, 10, 0.0004), { type: 'generation.blocked', iteration: 1, error: 'overloaded', until: at(9) }], base)).toMatchObject({ usage: usage(0, 0), costUsd: 0 });
+    expect(fold([live(1, 10, 0.0004), live(2, 3, 0.0002)], base)).toMatchObject({ usage: usage(100, 3), costUsd: 0.0002 });
+  });
+});

@@ -1,4 +1,4 @@
-import { describeActivity, formatStatusLine, statusFigures } from '../../src/shared/status-line';
+import { describeActivity, describeDoing, formatStatusLine, statusFigures } from '../../src/shared/status-line';
 import { initialState } from '../../src/shared/state';
 
 test('the status line has exactly the agreed format', () => {
@@ -25,4 +25,21 @@ test('activity reads as what the AI is doing', () => {
   expect(describeActivity({ kind: 'executing_tools', tools: ['a', 'b'] })).toBe('⏳ Running a, b…');
   expect(describeActivity({ kind: 'awaiting_decision', tools: ['fail'] })).toBe('✋ fail failed: retry or skip?');
   expect(describeActivity({ kind: 'idle', tools: [] })).toBe('');
+});
+
+test('what the AI is doing names tools by their summary', () => {
+  const row = { input: {}, iteration: 1, attempts: 1, detectedAt: '2026-01-01T00:00:00.000Z', startedAt: null, completedAt: null, resultPreview: null, error: null, awaitingDecisionUntil: null };
+  const state = {
+    ...initialState,
+    tools: [
+      { ...row, id: 'a', name: 'write_file', summary: 'write_file src/app.js', status: 'running' as const },
+      { ...row, id: 'b', name: 'sleep', summary: 'sleep 10ms', status: 'pending' as const },
+      { ...row, id: 'c', name: 'fail', summary: 'fail k times=3', status: 'failed' as const, awaitingDecisionUntil: '2026-01-01T00:01:00.000Z' },
+    ],
+  };
+  expect(describeDoing({ ...state, activity: { kind: 'executing_tools', tools: ['write_file'] } })).toBe('⏳ Running write_file src/app.js…');
+  expect(describeDoing({ ...state, activity: { kind: 'streaming', tools: ['write_file'] } })).toBe('⌨ Writing… (running write_file src/app.js)');
+  expect(describeDoing({ ...state, activity: { kind: 'waiting_for_tools', tools: ['sleep'] } })).toBe('⏰ Waiting for sleep 10ms…');
+  expect(describeDoing({ ...state, activity: { kind: 'awaiting_decision', tools: ['fail'] } })).toBe('✋ fail k times=3 failed: retry or skip?');
+  expect(describeDoing({ ...initialState, activity: { kind: 'thinking', tools: [] } })).toBe('💭 Thinking…');
 });

@@ -36,3 +36,7 @@ test('rows show summary, attempts past the first, duration and the error', () =>
   const failed = { ...done, status: 'failed' as const, attempts: 3, error: 'boom\nstack', awaitingDecisionUntil: '2026-01-01T00:01:00.000Z' };
   expect(formatToolRow(failed, now)).toBe('✋ write_file a.txt · 3 attempts · 1.3s · boom · retry or skip toolu_1');
 });
+
+test('a tool awaiting approval shows the hand too', () => {
+  expect(toolIcon({ ...tool, status: 'awaiting_approval' as ToolState['status'] })).toBe('✋');
+});

@@ -372,3 +372,38 @@ describe('failures', () => {
     expect((failures[0] as Error).message).toMatch(/tool call big \(write_file\).*above Temporal's payload size limit of 9\.8 KiB \(TOOLSTREAM_PAYLOAD_LIMIT\)/);
   });
 });
+
+describe('live usage', () => {
+  const usageOf = (outputTokens: number) => ({
+    usage: { inputTokens: 100, outputTokens, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 },
+    costUsd: outputTokens / 1000,
+  });
+
+  test('usage never sends a signal of its own: the latest figures ride on the next batch, once', async () => {
+    const { signal, sender } = setup();
+    sender.usage(usageOf(1));
+    await jest.advanceTimersByTimeAsync(5 * BATCH_MS);
+    expect(signal.sent).toHaveLength(0);
+
+    sender.usage(usageOf(2));
+    sender.text('Hi');
+    await jest.advanceTimersByTimeAsync(BATCH_MS);
+    sender.text(' again');
+    await jest.advanceTimersByTimeAsync(BATCH_MS);
+    expect(signal.sent.map((progress) => progress.usage)).toEqual([usageOf(2), undefined]);
+
+    sender.usage(usageOf(7));
+    sender.toolCall(toolCall('a'));
+    await settle();
+    expect(signal.sent[2]).toMatchObject({ items: [{ type: 'tool_call' }], usage: usageOf(7) });
+  });
+
+  test('the last signals of a turn leave the usage out: the turn result reports it', async () => {
+    const { signal, sender } = setup();
+    sender.text('Hi');
+    sender.usage(usageOf(9));
+    await sender.close();
+    expect(signal.sent).toHaveLength(1);
+    expect(signal.sent[0].usage).toBeUndefined();
+  });
+});
