@@ -117,7 +117,7 @@ export class ToolScheduler {
       if (!isCancellation(err)) throw err;
       this.undecided.delete(call.id);
       this.recorder.emit({ type: 'tool.interrupted', toolUseId: call.id, attempt: progress.attempt });
-      return errorResult(call.id, `${call.name} was interrupted: the generation was cancelled.`);
+      return errorResult(call.id, `${call.name} was interrupted by cancel: the generation was cancelled while it ran.`);
     }
   }
 
