@@ -85,6 +85,7 @@ export class GenerationService {
       model: body.model ?? this.options.defaultModel,
       maxIterations: body.maxIterations ?? this.options.defaultMaxIterations,
       system: body.system,
+      ...(body.maxCostUsd !== undefined ? { maxCostUsd: body.maxCostUsd } : {}),
       options: { ...this.options.generationOptions, searchAttributes: await this.searchAttributesRegistered() },
     };
     const workflowId = workflowIdFor(id);

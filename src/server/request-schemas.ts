@@ -6,6 +6,7 @@ export const createGenerationBody = z.strictObject({
   model: z.string().min(1).max(200).optional(),
   maxIterations: z.number().int().min(1).max(1000).optional(),
   system: z.string().max(200_000).optional(),
+  maxCostUsd: z.number().positive().max(1_000_000).optional(),
 });
 export type CreateGenerationBody = z.infer<typeof createGenerationBody>;
 

@@ -20,6 +20,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         prompt: event.prompt,
         model: event.model,
         maxIterations: event.maxIterations,
+        maxCostUsd: event.maxCostUsd ?? null,
         status: GenerationStatus.running,
         startedAt: event.at,
       };
@@ -29,6 +30,8 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return { ...state, activity: event.activity };
     case 'text.delta':
       return withText(state, state.text + event.text);
+    case 'attempt.failed':
+      return { ...state, usage: addUsage(state.usage, event.usage), costUsd: roundUsd(state.costUsd + event.costUsd) };
     case 'attempt.superseded':
       return { ...state, text: state.text.slice(0, state.iterationTextStart) };
     case 'tool.detected':
@@ -107,13 +110,13 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
     case 'generation.blocked':
       return { ...state, status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
     case 'generation.resumed':
-      return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, blockedUntil: null });
+      return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, errorCode: null, blockedUntil: null });
     case 'message.received':
-      return { ...state, status: GenerationStatus.running, error: null, blockedUntil: null, stopReason: null, finishedAt: null };
+      return { ...state, status: GenerationStatus.running, error: null, errorCode: null, blockedUntil: null, stopReason: null, finishedAt: null };
     case 'generation.completed':
       return { ...state, status: GenerationStatus.completed, stopReason: event.stopReason, finishedAt: event.at, blockedUntil: null };
     case 'generation.failed':
-      return { ...state, status: GenerationStatus.failed, error: event.error, finishedAt: event.at, blockedUntil: null };
+      return { ...state, status: GenerationStatus.failed, error: event.error, errorCode: event.code ?? null, finishedAt: event.at, blockedUntil: null };
     case 'generation.cancelled':
       return { ...state, status: GenerationStatus.cancelled, stopReason: 'cancelled', error: null, finishedAt: event.at, blockedUntil: null };
     default: {

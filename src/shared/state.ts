@@ -56,6 +56,8 @@ export interface GenerationState {
   model: string;
   prompt: string;
   maxIterations: number;
+  /** The generation's spend limit in USD, or null for none. */
+  maxCostUsd: number | null;
   iteration: number;
   activity: AiActivity;
   usage: Usage;
@@ -64,6 +66,8 @@ export interface GenerationState {
   finishedAt: string | null;
   stopReason: string | null;
   error: string | null;
+  /** A machine-readable reason for `failed`, when there is one: `budget_exceeded`. */
+  errorCode: string | null;
   /** While blocked: when the generation fails by itself unless resumed. */
   blockedUntil: string | null;
   tools: ToolState[];
@@ -85,6 +89,7 @@ export const initialState: GenerationState = Object.freeze({
   model: '',
   prompt: '',
   maxIterations: 0,
+  maxCostUsd: null,
   iteration: 0,
   activity: idleActivity,
   usage: zeroUsage,
@@ -93,6 +98,7 @@ export const initialState: GenerationState = Object.freeze({
   finishedAt: null,
   stopReason: null,
   error: null,
+  errorCode: null,
   blockedUntil: null,
   tools: [],
   text: '',

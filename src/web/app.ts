@@ -183,7 +183,7 @@ function renderTimeline(view: LiveView, now: number): void {
 const iterationStarts = new Map<number, number>();
 const iterationEnds = new Map<number, number>();
 const eventTypes = [
-  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'attempt.superseded', 'tool.detected', 'tool.started',
+  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'attempt.superseded', 'attempt.failed', 'tool.detected', 'tool.started',
   'tool.completed', 'tool.failed', 'tool.interrupted', 'tool.awaiting_decision', 'tool.decided', 'iteration.completed',
   'generation.blocked', 'generation.resumed', 'message.received', 'generation.completed', 'generation.failed', 'generation.cancelled',
 ];
