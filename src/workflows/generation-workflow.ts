@@ -115,6 +115,8 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
         recorder.emit({ type: 'message.received', text });
         conversation.addUserText(text);
       }
+      // Even a last answer that went past the limit ends the generation as the limit says.
+      spend.throwIfExceeded();
       const goesOn = turn.toolCalls.length > 0 || continuingStopReasons.has(turn.stopReason);
       if (!goesOn) return { type: 'completed', stopReason: turn.stopReason };
     }

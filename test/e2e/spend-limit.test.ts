@@ -28,6 +28,8 @@ const scenarios: Record<string, Scenario> = {
     steps: [{ type: 'text', text: `Turn ${turn}. ` }, { type: 'tool_use', id: `toolu_count_${turn}`, name: 'count', input: { key: `k${turn}` } }],
     usage: { inputTokens: 2000, outputTokens: 100 },
   }),
+  // A short answer whose reported usage (2,000 output tokens: $0.02) is far above what its text suggests.
+  'bills-more-than-it-says': [{ steps: [{ type: 'text', text: 'Short.' }], usage: { inputTokens: 10, outputTokens: 2000 }, stopReason: 'end_turn' }],
   // The first attempt breaks mid-stream with nothing to keep; the retry answers.
   'fails-then-answers': (_request, { callIndex }) =>
     callIndex === 0
@@ -96,6 +98,14 @@ test('the limit counts every turn: the generation stops in the turn that reaches
   expect(state.costUsd).toBeGreaterThanOrEqual(0.012);
   expect(requestsOf('turn-after-turn')).toHaveLength(3);
   expect(toolResultProblems(requestsOf('turn-after-turn'))).toEqual([]);
+});
+
+test('a turn whose reported usage goes past the limit ends the generation failed too, though its text was short', async () => {
+  const id = await harness.api.create(promptFor('bills-more-than-it-says'), { maxCostUsd: 0.01 });
+  await harness.api.pollToEnd(id);
+  const state = await harness.api.state(id);
+  expect(state).toEqual(expect.objectContaining({ status: 'failed', errorCode: 'budget_exceeded' }));
+  expect(state.costUsd).toBeGreaterThanOrEqual(0.02);
 });
 
 test('without a limit, a failed and superseded model attempt is counted in usage and cost too', async () => {
