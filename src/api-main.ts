@@ -1,4 +1,7 @@
 import { Connection } from '@temporalio/client';
+import { connectionOptions } from './temporal/connection-config';
+import { processLogger } from './observability/process-logger';
+import { tracingFromEnv } from './observability/tracing';
 import { loadConfigOrExit, runMain, stopOnSignals } from './runtime/process-lifecycle';
 import { startApiServer, temporalReachability } from './runtime/api-server';
 import { createStorage } from './storage/storage';
@@ -12,19 +15,23 @@ async function main(): Promise<void> {
   const address = config.temporal.address;
   if (!address) throw new Error('TEMPORAL_ADDRESS must name the Temporal server the API talks to (host:port).');
 
-  const connection = await Connection.connect({ address });
+  const logger = processLogger(config, 'api');
+  const tracing = tracingFromEnv(process.env, 'toolstream-api');
+  const connection = await Connection.connect(connectionOptions(config.temporal.connection, address));
   const storage = await createStorage(config);
   const api = await startApiServer({
     config,
     connection,
     storage,
+    logger,
+    clientInterceptors: tracing?.clientInterceptors,
     health: async function health() {
       const temporal = await temporalReachability(connection);
       return { ok: temporal === 'ok', details: { temporal } };
     },
   });
-  stopOnSignals([() => api.close(), () => connection.close()]);
-  console.log(`toolstream API on ${api.url} (Temporal ${address}, task queue ${config.temporal.taskQueue})`);
+  stopOnSignals([() => api.close(config.shutdownGraceMs), () => connection.close(), async () => tracing?.shutdown()]);
+  logger.info({ url: api.url, temporal: address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue }, `toolstream API on ${api.url}`);
 }
 
 runMain(main);

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './config-error';
 import { ToolDispatch } from './shared/generation';
+import { logLevels, type LogLevel } from './observability/logger';
+import { temporalConnectionFromEnv, type TemporalConnection } from './temporal/connection-config';
 import { defaultPriceTable, type PriceTable } from './shared/pricing';
 
 export interface Config {
@@ -9,7 +12,11 @@ export interface Config {
   host: string;
   /** When set, every /v1 request must carry `Authorization: Bearer <apiToken>`. */
   apiToken: string | undefined;
-  temporal: { address: string | undefined; namespace: string; taskQueue: string };
+  /**
+   * Where Temporal is and how to reach it (TLS, API key, profile), read by the SDK's envconfig from
+   * TEMPORAL_* variables and the optional TOML profile file; no address means `npm start` runs its own dev server.
+   */
+  temporal: { address: string | undefined; namespace: string; taskQueue: string; connection: TemporalConnection };
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
   model: string;
   dataDir: string;
@@ -34,18 +41,22 @@ export interface Config {
   claimCheck: { enabled: boolean; thresholdBytes: number };
   /** The largest payload Temporal accepts (its blob size limit): what we check against when the claim check is off. */
   payloadLimitBytes: number;
+  /** On SIGTERM: how long a worker lets running streams and tools finish, and the API its open requests and streams. */
+  shutdownGraceMs: number;
+  logLevel: LogLevel;
+  /** Origins allowed to call the API from a browser; empty: no CORS. */
+  corsOrigins: string[];
+  /** POST /v1/generations answers 429 while this many run; undefined: no limit. */
+  maxActiveGenerations: number | undefined;
+  /** Where the worker serves Prometheus metrics (Temporal's runtime metrics and ours); undefined: not served. */
+  workerMetricsPort: number | undefined;
 }
 
 export type StoreConfig =
   | { kind: 'fs'; dir: string }
   | { kind: 's3'; bucket: string; prefix: string; endpoint: string | undefined; region: string; forcePathStyle: boolean; createBucket: boolean };
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const positiveInt = z.coerce.number().int().positive();
 const booleanFlag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
@@ -94,6 +105,15 @@ const variables = {
   TOOLSTREAM_CLAIM_CHECK: z.enum(['on', 'off']).default('on'),
   TOOLSTREAM_CLAIM_CHECK_THRESHOLD: positiveInt.min(1024).default(128 * 1024),
   TOOLSTREAM_PAYLOAD_LIMIT: positiveInt.default(2 * 1024 * 1024),
+  TOOLSTREAM_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  TOOLSTREAM_CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0))
+    .pipe(z.array(z.union([z.literal('*'), z.url()])))
+    .default([]),
+  TOOLSTREAM_MAX_ACTIVE_GENERATIONS: positiveInt.optional(),
+  TOOLSTREAM_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 } as const;
 
 /**
@@ -102,7 +122,7 @@ const variables = {
  */
 const emptyIsAnError: ReadonlySet<string> = new Set(['TOOLSTREAM_API_TOKEN']);
 /** Never quoted back in an error message: start-up output ends up in logs. */
-const secretVariables: ReadonlySet<string> = new Set(['TOOLSTREAM_API_TOKEN', 'ANTHROPIC_API_KEY']);
+const secretVariables: ReadonlySet<string> = new Set(['TOOLSTREAM_API_TOKEN', 'ANTHROPIC_API_KEY', 'TEMPORAL_API_KEY']);
 
 type Variables = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
 
@@ -118,11 +138,12 @@ const priceTableSchema = z.object({
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const vars = parseVariables(env);
   const dataDir = path.resolve(vars.TOOLSTREAM_DATA_DIR);
+  const temporal = temporalConnectionFromEnv(env);
   return {
     port: vars.PORT,
     host: vars.HOST,
     apiToken: vars.TOOLSTREAM_API_TOKEN,
-    temporal: { address: vars.TEMPORAL_ADDRESS, namespace: vars.TEMPORAL_NAMESPACE, taskQueue: vars.TOOLSTREAM_TASK_QUEUE },
+    temporal: { ...temporal, taskQueue: vars.TOOLSTREAM_TASK_QUEUE },
     anthropic: { apiKey: vars.ANTHROPIC_API_KEY, baseUrl: vars.ANTHROPIC_BASE_URL },
     model: vars.TOOLSTREAM_MODEL,
     dataDir,
@@ -143,6 +164,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     store: storeConfig(vars, dataDir),
     claimCheck: { enabled: vars.TOOLSTREAM_CLAIM_CHECK === 'on', thresholdBytes: vars.TOOLSTREAM_CLAIM_CHECK_THRESHOLD },
     payloadLimitBytes: vars.TOOLSTREAM_PAYLOAD_LIMIT,
+    shutdownGraceMs: vars.TOOLSTREAM_SHUTDOWN_GRACE_MS,
+    logLevel: vars.LOG_LEVEL,
+    corsOrigins: vars.TOOLSTREAM_CORS_ORIGINS,
+    maxActiveGenerations: vars.TOOLSTREAM_MAX_ACTIVE_GENERATIONS,
+    workerMetricsPort: vars.TOOLSTREAM_WORKER_METRICS_PORT,
   };
 }
 

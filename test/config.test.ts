@@ -19,7 +19,7 @@ const defaults: Config = {
   port: 3000,
   host: '127.0.0.1',
   apiToken: undefined,
-  temporal: { address: undefined, namespace: 'default', taskQueue: 'toolstream' },
+  temporal: { address: undefined, namespace: 'default', taskQueue: 'toolstream', connection: { address: undefined, apiKey: undefined, tls: undefined, metadata: undefined } },
   anthropic: { apiKey: undefined, baseUrl: undefined },
   model: 'claude-sonnet-5-5',
   dataDir: path.resolve('data'),
@@ -40,6 +40,11 @@ const defaults: Config = {
   store: { kind: 'fs', dir: path.resolve('data', 'store') },
   claimCheck: { enabled: true, thresholdBytes: 128 * 1024 },
   payloadLimitBytes: 2 * 1024 * 1024,
+  shutdownGraceMs: 30_000,
+  logLevel: 'info',
+  corsOrigins: [],
+  maxActiveGenerations: undefined,
+  workerMetricsPort: undefined,
 };
 
 let tempDir: string;
@@ -114,7 +119,7 @@ describe('valid values', () => {
       port: 8080,
       host: '0.0.0.0',
       apiToken: 'tok-123',
-      temporal: { address: 'temporal.internal:7233', namespace: 'prod', taskQueue: 'gen' },
+      temporal: { address: 'temporal.internal:7233', namespace: 'prod', taskQueue: 'gen', connection: { address: 'temporal.internal:7233', apiKey: undefined, tls: undefined, metadata: undefined } },
       anthropic: { apiKey: 'sk-test', baseUrl: 'http://127.0.0.1:4010' },
       model: 'claude-opus-5',
       dataDir: path.resolve('var/ts'),
@@ -268,5 +273,27 @@ describe('storage variables', () => {
     expect(configErrorFor({ TOOLSTREAM_CLAIM_CHECK: 'maybe' }).message).toMatch(/TOOLSTREAM_CLAIM_CHECK/);
     expect(configErrorFor({ TOOLSTREAM_CLAIM_CHECK_THRESHOLD: '10' }).message).toMatch(/TOOLSTREAM_CLAIM_CHECK_THRESHOLD/);
     expect(loadConfig({ TOOLSTREAM_PAYLOAD_LIMIT: '1000000' }).payloadLimitBytes).toBe(1_000_000);
+  });
+});
+
+describe('operating variables', () => {
+  test('LOG_LEVEL, TOOLSTREAM_CORS_ORIGINS, TOOLSTREAM_MAX_ACTIVE_GENERATIONS, TOOLSTREAM_WORKER_METRICS_PORT', () => {
+    const config = loadConfig({
+      LOG_LEVEL: 'debug',
+      TOOLSTREAM_CORS_ORIGINS: 'https://a.example, https://b.example',
+      TOOLSTREAM_MAX_ACTIVE_GENERATIONS: '50',
+      TOOLSTREAM_WORKER_METRICS_PORT: '9464',
+    });
+    expect([config.logLevel, config.corsOrigins, config.maxActiveGenerations, config.workerMetricsPort]).toEqual(['debug', ['https://a.example', 'https://b.example'], 50, 9464]);
+    expect(loadConfig({ TOOLSTREAM_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+  });
+
+  test.each([
+    ['LOG_LEVEL', 'loud'],
+    ['TOOLSTREAM_CORS_ORIGINS', 'not an origin'],
+    ['TOOLSTREAM_MAX_ACTIVE_GENERATIONS', '0'],
+    ['TOOLSTREAM_WORKER_METRICS_PORT', '70000'],
+  ])('%s=%s is refused naming the variable', (name, value) => {
+    expect(configErrorFor({ [name]: value }).message).toContain(name);
   });
 });

@@ -6,6 +6,8 @@ import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import pino from 'pino';
+import { createLogger, type Logger } from '../../src/observability/logger';
 import { createApp } from '../../src/server/create-app';
 import type { GenerationCommands } from '../../src/server/generation-commands';
 import type { GenerationService } from '../../src/server/generation-service';
@@ -19,7 +21,9 @@ const after = log.state.lastSeq - 2;
 const durationMs = 8000;
 
 const generations = { events: async (_id: string, a: number, l: number) => log.read(a, l), state: async () => log.state } as unknown as GenerationService;
-const app = (): express.Express => createApp({ generations, commands: {} as GenerationCommands, health: async () => ({ ok: true, details: {} }) });
+const app = (logger?: Logger): express.Express => createApp({ generations, commands: {} as GenerationCommands, health: async () => ({ ok: true, details: {} }), logger });
+/** A production logger (info: successful reads are debug lines, skipped) writing to /dev/null. */
+const infoLogger = (): Logger => createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
 
 const eventsRoute = /^\/v1\/generations\/([A-Za-z0-9_-]{1,64})\/events(?:\?(.*))?$/;
 
@@ -35,8 +39,8 @@ function fastPath(req: http.IncomingMessage, res: http.ServerResponse): boolean 
 }
 
 const variants: Record<string, () => http.Server> = {
-  'createApp (Express)': () => http.createServer(app()),
-  'createApp, etag off': () => http.createServer(app().set('etag', false)),
+  'createApp (one router, silent logger)': () => http.createServer(app()),
+  'createApp, logger at info': () => http.createServer(app(infoLogger())),
   'fast path as first Express middleware': () => {
     const outer = express();
     outer.use((req, res, next) => (fastPath(req, res) ? undefined : next()));

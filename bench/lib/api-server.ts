@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Connection } from '@temporalio/client';
 import type { Config } from '../../src/config';
 import { createGenerationCommands, createGenerationService } from '../../src/runtime/api-server';
-import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createApp } from '../../src/server/create-app';
 import { createStorage } from '../../src/storage/storage';
 
 export interface BenchApi {
@@ -19,7 +19,7 @@ export async function startApiOnly(config: Config, connection: Connection): Prom
   const storage = await createStorage(config);
   const generations = createGenerationService(config, connection, storage);
   const commands = createGenerationCommands(config, connection, storage, generations);
-  const handler = createHttpHandler({
+  const handler = createApp({
     generations,
     commands,
     health: async () => ({ ok: true, details: {} }),

@@ -22,6 +22,12 @@ export interface PollerOptions {
   agent: http.Agent;
   /** Polls slower than this are listed in `slowPolls`; default 100 ms. */
   slowMs?: number;
+  /**
+   * Long polling (`wait=`): a caught-up poller's next request waits on the server for new events
+   * instead of the client sleeping `intervalMs`. Its round trip then includes the wait, so only the
+   * requests sent while behind (answered at once) count as poll latencies; delivery covers the rest.
+   */
+  waitMs?: number;
   /** Called with every text.delta's `at` and when this poller saw it. */
   onTextDelta?: (at: string, seenAt: number) => void;
 }
@@ -47,16 +53,19 @@ export async function pollGeneration(options: PollerOptions): Promise<PollerResu
   };
   if (options.startDelayMs) await sleep(options.startDelayMs);
   let cursor = 0;
+  let knownLastSeq = -1;
+  const wait = options.waitMs ? `&wait=${options.waitMs}` : '';
   while (Date.now() < options.deadline) {
     const started = performance.now();
     const startedAt = Date.now();
+    const timed = !wait || cursor < knownLastSeq;
     let page: EventPage;
     try {
-      const res = await getJson(options.agent, `${options.url}/v1/generations/${options.id}/events?after=${cursor}`);
+      const res = await getJson(options.agent, `${options.url}/v1/generations/${options.id}/events?after=${cursor}${wait}`);
       const ms = Math.round((performance.now() - started) * 10) / 10;
       result.polls++;
-      result.latenciesMs.push(ms);
-      if (ms > slowMs) result.slowPolls.push({ at: startedAt, ms });
+      if (timed) result.latenciesMs.push(ms);
+      if (timed && ms > slowMs) result.slowPolls.push({ at: startedAt, ms });
       if (res.status !== 200) {
         fail(`HTTP ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
         await sleep(options.intervalMs);
@@ -77,12 +86,13 @@ export async function pollGeneration(options: PollerOptions): Promise<PollerResu
       result.eventsSeen++;
       if (event.type === 'text.delta') options.onTextDelta?.(event.at, seenAt);
     }
+    knownLastSeq = page.lastSeq;
     if (cursor >= page.lastSeq) {
       if (isFinished(page.status)) {
         result.finished = true;
         return result;
       }
-      await sleep(options.intervalMs);
+      if (!wait) await sleep(options.intervalMs);
     }
   }
   fail(`generation ${options.id} not finished by the deadline`);
@@ -149,6 +159,7 @@ export interface ChildConfig {
   pollers: number;
   intervalMs: number;
   timeoutMs: number;
+  waitMs?: number;
 }
 
 export interface ChildStart {
@@ -175,7 +186,7 @@ async function childMain(): Promise<void> {
   };
   const results = await Promise.all(
     Array.from({ length: config.pollers }, () =>
-      pollGeneration({ url: config.url, id: start.id, intervalMs: config.intervalMs, deadline, startDelayMs: Math.random() * config.intervalMs, agent: clientAgent(), onTextDelta }),
+      pollGeneration({ url: config.url, id: start.id, intervalMs: config.intervalMs, waitMs: config.waitMs, deadline, startDelayMs: Math.random() * config.intervalMs, agent: clientAgent(), onTextDelta }),
     ),
   );
   loop.disable();

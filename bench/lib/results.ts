@@ -45,6 +45,10 @@ export interface BenchResults {
     /** The same deliveries timed from the batch's signal leaving the model activity (the batching wait excluded). */
     fromBatchSent?: LatencySummary;
   };
+  /** Event delivery over SSE (the push stream), the same stream and clocks as `eventDeliveryMs`. */
+  sseDeliveryMs?: LatencySummary & { batchMs: number; fromBatchSent?: LatencySummary };
+  /** Many SSE subscribers of one live generation on one API process. */
+  sseFanout?: SseFanoutDetails;
   /** Concurrency → segment of the dispatch path → its distribution, from a sample of generations' histories. */
   dispatchBreakdownMs?: Record<string, Record<string, LatencySummary>>;
   historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number } & HistoryCostDetails;
@@ -225,4 +229,27 @@ export interface BenchContext {
   quick: boolean;
   /** Where latest.json, PERFORMANCE.md's pictures etc. go (bench/results and docs/ for a real run). */
   log(message: string): void;
+}
+
+export interface SseFanoutDetails {
+  subscribers: number;
+  /** Streams that failed, dropped, fell behind (snapshot), or saw a seq out of order. */
+  errors: number;
+  unfinished: number;
+  /** Delivery of live text deltas, from the batch leaving the activity to each subscriber. */
+  deliveryP50Ms: number;
+  deliveryP99Ms: number;
+  deliveryFromSentMs: LatencySummary;
+  deliveryFromFirstDeltaMs: LatencySummary;
+  connectMs: LatencySummary;
+  eventsPerSubscriber: string;
+  /** The reader's counter: most eventsQuery calls in flight at once for the generation (1 = one query stream). */
+  maxQueriesInFlightPerGeneration: number;
+  queries: number;
+  queriesPerSec: number;
+  durationMs: number;
+  clientProcesses: number;
+  serverCpuPercent: number;
+  serverLoopDelayP99Ms: number;
+  clientLoopDelayP99Ms: number;
 }

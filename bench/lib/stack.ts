@@ -66,6 +66,8 @@ export async function startStack(
     TOOLSTREAM_WORKSPACE_DIR: workspaceDir,
     TOOLSTREAM_STORE_DIR: path.join(workspaceDir, '.store'),
     TOOLSTREAM_TEST_TOOLS: '1',
+    // Closing at the end of a test cancels what still runs at once rather than waiting out a grace time.
+    TOOLSTREAM_SHUTDOWN_GRACE_MS: '0',
     ...env,
   });
   const toolstream = await startToolstream({

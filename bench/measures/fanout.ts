@@ -18,10 +18,16 @@ interface Plan {
   clientProcesses: number;
   /** How long the model streams, seconds. */
   streamSeconds: number;
+  /**
+   * Pollers long-poll (`events?wait=`), as the README tells a follower to: every request goes through
+   * the one Express router, and a caught-up poller's request waits on the generation's follower
+   * rather than coming back every 100 ms. 0: plain polling every 100 ms.
+   */
+  waitMs: number;
 }
 
-const fullPlan: Plan = { pollers: 1_000, clientProcesses: 2, streamSeconds: 20 };
-const quickPlan: Plan = { pollers: 300, clientProcesses: 2, streamSeconds: 8 };
+const fullPlan: Plan = { pollers: 1_000, clientProcesses: 2, streamSeconds: 20, waitMs: 25_000 };
+const quickPlan: Plan = { pollers: 300, clientProcesses: 2, streamSeconds: 8, waitMs: 25_000 };
 
 const scenarioName = 'fanout';
 
@@ -38,14 +44,16 @@ export interface FanoutHooks {
  * Temporal are what is measured. Latency is each poll's round trip as the client saw it.
  */
 export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, hooks: FanoutHooks = {}): Promise<Partial<BenchResults>> {
-  const plan = { ...(ctx.quick ? quickPlan : fullPlan), ...hooks.plan };
+  // FANOUT_WAIT_MS=0 measures plain 100 ms polling, for comparing with runs before long polling.
+  const waitOverride = process.env.FANOUT_WAIT_MS === undefined ? {} : { waitMs: Number(process.env.FANOUT_WAIT_MS) };
+  const plan = { ...(ctx.quick ? quickPlan : fullPlan), ...waitOverride, ...hooks.plan };
   const stack = await startStack(temporal, { [scenarioName]: fanoutScenario(plan.streamSeconds) }, hooks.env);
   const children: PollerChild[] = [];
   try {
     hooks.onStack?.(stack);
     const perChild = splitEvenly(plan.pollers, plan.clientProcesses);
     for (const pollers of perChild) {
-      children.push(spawnPollerChild({ url: stack.url, pollers, intervalMs: pollMs, timeoutMs: plan.streamSeconds * 1000 + 120_000 }));
+      children.push(spawnPollerChild({ url: stack.url, pollers, intervalMs: pollMs, waitMs: plan.waitMs, timeoutMs: plan.streamSeconds * 1000 + 120_000 }));
     }
     await Promise.all(children.map((child) => child.ready));
 

@@ -7,6 +7,8 @@ import { measureFanout } from './fanout';
 import { measureHistoryAtScale } from './history-at-scale';
 import { measureHistoryCost } from './history-cost';
 import { measureOverlap } from './overlap';
+import { measureSseDelivery } from './sse-delivery';
+import { measureSseFanout } from './sse-fanout';
 
 export type MeasureFunction = (temporal: BenchTemporal, ctx: BenchContext) => Promise<Partial<BenchResults>>;
 
@@ -20,10 +22,12 @@ export interface MeasureEntry {
 /** Every measure, in the order they run. */
 export const measures: MeasureEntry[] = [
   { name: 'event-delivery', load: async () => measureEventDelivery },
+  { name: 'sse-delivery', load: async () => measureSseDelivery },
   { name: 'dispatch-latency', load: async () => measureDispatchLatency },
   { name: 'overlap', load: async () => measureOverlap },
   { name: 'history-cost', load: async () => measureHistoryCost },
   { name: 'fanout', load: async () => measureFanout },
+  { name: 'sse-fanout', load: async () => measureSseFanout },
   { name: 'capacity', load: async () => measureCapacity },
   { name: 'history-at-scale', load: async () => measureHistoryAtScale },
 ];

@@ -108,7 +108,14 @@ function details(results: Partial<BenchResults>): string[] {
     if (delivery.fromBatchSent) lines.push(`| the batch's signal leaves the model activity | ${latency(delivery.fromBatchSent)} |`);
     lines.push(`| the batch's first delta reaches the model activity (\`at\`) | ${latency(delivery)} |`, '', ...settingsLine(results, 'eventDelivery'));
   }
-  for (const [key, title] of [['historyEvents', '4. History cost'], ['fanout', '5. Fan-out'], ['capacity', '6. Capacity']] as const) {
+  const sse = results.sseDeliveryMs;
+  if (sse) {
+    lines.push('### 3b. Event delivery over SSE', '', '| clock starts | latency to the SSE client | latency to the polling client (measure 3) |', '| --- | --- | --- |');
+    const poll = results.eventDeliveryMs;
+    if (sse.fromBatchSent) lines.push(`| the batch's signal leaves the model activity | ${latency(sse.fromBatchSent)} | ${poll?.fromBatchSent ? latency(poll.fromBatchSent) : '—'} |`);
+    lines.push(`| the batch's first delta reaches the model activity (\`at\`) | ${latency(sse)} | ${poll ? latency(poll) : '—'} |`, '', ...settingsLine(results, 'sseDelivery'));
+  }
+  for (const [key, title] of [['historyEvents', '4. History cost'], ['fanout', '5. Fan-out'], ['sseFanout', '5b. Fan-out over SSE'], ['capacity', '6. Capacity']] as const) {
     const part = results[key];
     if (part) lines.push(`### ${title}`, '', '```json', JSON.stringify(part, null, 2), '```', '');
   }
@@ -229,6 +236,16 @@ function definitions(): string[] {
       'signal that carries the batch to the Temporal client (timed by a client interceptor on the worker). It includes the signal, ' +
       'the workflow task, the API\'s query, and on average half a polling interval. **From the batch\'s first delta**: the event\'s `at`, ' +
       'when the first delta of the batch reached the activity; each batch\'s worst delta, so this adds the whole batching wait (100 ms).',
+    '- **Event delivery over SSE** (measure 3b): the same stream, batching and clocks as measure 3, to one client of ' +
+      '`GET /v1/generations/:id/stream` (a Node SSE client parsing frames as an EventSource does) instead of a poller: no polling ' +
+      'interval, the API pushes each event once the generation\'s follower (one per generation per API process, refreshing every ' +
+      '100 ms while it has subscribers) sees the log grow.',
+    '- **Fan-out over SSE** (measure 5b): 1,000 SSE subscribers (quick: 50) of one live generation on the bench process\'s API, ' +
+      'spread over 2 child processes; the model first stays quiet (pings only) while they connect, then streams for 20 s (quick: 5 s). ' +
+      'Delivery is timed per subscriber and live text delta (deltas streamed after the subscriber connected), from the batch ' +
+      'leaving the activity. An error is a failed or dropped stream, a snapshot (the subscriber fell behind), or a seq out of order. ' +
+      '**Query streams**: the reader\'s counter of `eventsQuery` calls in flight at once for the generation (1 = every subscriber ' +
+      'shared one stream of queries).',
     '- **History and storage at scale** (measure 7): one generation of 100 iterations (quick: 10), each model turn writing a new ' +
       'file of 100 KB (quick: 50 KB) of pseudo-random words with `write_file` and reading it back with `read_file`, so the conversation ' +
       'grows by twice the file an iteration (~20 MB in all); a closing turn ends it. **History bytes** of an iteration: the encoded ' +

@@ -34,8 +34,10 @@ export function resultRows(results: Results, baselines: ReportBaselines = {}): R
     ...dispatchRows(results),
     overlapRow(results),
     eventDeliveryRow(results),
+    sseDeliveryRow(results),
     historyRow(results),
     fanoutRow(results),
+    sseFanoutRow(results),
     capacityRow(results),
     historyAtScaleRow(results, baselines.oldHistory),
   ];
@@ -95,6 +97,24 @@ function eventDeliveryRow(results: Results): ResultRow {
   };
 }
 
+/** The push stream (issue 11): the same clocks as measure 3, judged from the batch leaving the activity. */
+function sseDeliveryRow(results: Results): ResultRow {
+  const measure = '3b. Event delivery over SSE';
+  const target = 'p50 ≤ 100 ms and p99 ≤ 250 ms, from the batch leaving the activity to the SSE client';
+  const delivery = results.sseDeliveryMs;
+  if (!delivery) return absent(measure, target, results, 'sse-delivery');
+  const judged = delivery.fromBatchSent ?? delivery;
+  const fromFirst = `from the batch's first delta: ${latency(delivery)}`;
+  const poll = results.eventDeliveryMs;
+  return {
+    measure,
+    target,
+    result: delivery.fromBatchSent ? `from the batch leaving the activity: ${latency(delivery.fromBatchSent)}; ${fromFirst}; batch ${delivery.batchMs} ms` : `${fromFirst}; batch ${delivery.batchMs} ms`,
+    baselines: poll ? `polling every ${poll.pollMs} ms (measure 3): ${latency(poll.fromBatchSent ?? poll)}` : '—',
+    verdict: judge(judged.p50 <= 100 && judged.p99 <= 250),
+  };
+}
+
 function historyRow(results: Results): ResultRow {
   const measure = '4. History cost per generation';
   const target = 'ours ≤ 0.5 × (c)';
@@ -121,6 +141,25 @@ function fanoutRow(results: Results): ResultRow {
     result: `${fanout.pollers} pollers: p50 ${ms(fanout.p50Ms)}, p99 ${ms(fanout.p99Ms)}, ${fanout.errors} errors; ${fanout.pollsPerSec.toFixed(0)} polls/s → ${fanout.queriesPerSec.toFixed(1)} queries/s to Temporal`,
     baselines: '—',
     verdict: judge(fanout.p99Ms <= 100 && fanout.errors === 0),
+  };
+}
+
+function sseFanoutRow(results: Results): ResultRow {
+  const measure = '5b. Fan-out: SSE subscribers of one live generation';
+  const target = '1,000 subscribers on one API process: 0 errors, delivery p99 ≤ 250 ms, ≤ 1 Temporal query stream per generation';
+  const fanout = results.sseFanout;
+  if (!fanout) return absent(measure, target, results, 'sse-fanout');
+  const polling = results.fanout;
+  return {
+    measure,
+    target,
+    result:
+      `${fanout.subscribers} subscribers: delivery from the batch leaving the activity p50 ${ms(fanout.deliveryP50Ms)}, p99 ${ms(fanout.deliveryP99Ms)}; ` +
+      `${fanout.errors} errors, ${fanout.unfinished} unfinished; at most ${fanout.maxQueriesInFlightPerGeneration} query in flight for the generation, ${fanout.queriesPerSec.toFixed(1)} queries/s to Temporal`,
+    baselines: polling
+      ? `${polling.pollers} pollers (measure 5): poll p99 ${ms(polling.p99Ms)}, ${polling.errors} errors, ${polling.queriesPerSec.toFixed(1)} queries/s${polling.deliveryMs ? `; delivery from the batch's first delta p99 ${ms(polling.deliveryMs.p99)}` : ''}`
+      : '—',
+    verdict: judge(fanout.subscribers >= 1_000 && fanout.errors === 0 && fanout.unfinished === 0 && fanout.deliveryP99Ms <= 250 && fanout.maxQueriesInFlightPerGeneration <= 1),
   };
 }
 

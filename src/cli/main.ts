@@ -71,7 +71,18 @@ function program(): Command {
     .argument('<text...>', 'the follow-up message')
     .description('send a follow-up message')
     .action((id: string, words: string[]) => command(async () => accepted('message')(await api().request('POST', `/v1/generations/${id}/messages`, { text: words.join(' ') })))());
-  const toolRoutes = { retry: 'retry', skip: 'skip', approve: 'approve', deny: 'deny', 'cancel-tool': 'cancel' } as const;
+  const toolRoutes = { retry: 'retry', skip: 'skip', approve: 'approve', 'cancel-tool': 'cancel' } as const;
+  cli
+    .command('deny')
+    .argument('<id>')
+    .argument('<toolUseId>')
+    .option('-r, --reason <reason>', 'why: the model is told')
+    .description('deny a tool call waiting for approval')
+    .action((id: string, toolUseId: string, options: { reason?: string }) =>
+      command(async () =>
+        accepted('deny')(await api().request('POST', `/v1/generations/${id}/tools/${encodeURIComponent(toolUseId)}/deny`, { reason: options.reason })),
+      )(),
+    );
   for (const [name, route] of Object.entries(toolRoutes)) {
     cli
       .command(name)

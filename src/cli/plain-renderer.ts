@@ -44,6 +44,10 @@ export function plainRenderer(write: (text: string) => void, now: () => number =
         case 'tool.interrupted':
         case 'tool.awaiting_decision':
         case 'tool.decided':
+        case 'tool.awaiting_approval':
+        case 'tool.approved':
+        case 'tool.denied':
+        case 'tool.cancelled':
           if (tool) line(formatToolRow(tool, now()));
           break;
         case 'iteration.completed':

@@ -10,7 +10,8 @@ import type { Renderer } from './renderer';
 const redrawEveryMs = 100;
 
 function settled(tool: ToolState): boolean {
-  return tool.awaitingDecisionUntil === null && (tool.status === ToolStatus.completed || tool.status === ToolStatus.failed || tool.status === ToolStatus.interrupted);
+  const finished: ToolStatus[] = [ToolStatus.completed, ToolStatus.failed, ToolStatus.interrupted, ToolStatus.denied, ToolStatus.cancelled];
+  return tool.awaitingDecisionUntil === null && finished.includes(tool.status);
 }
 
 /**

@@ -38,6 +38,8 @@ export async function respondWithMessage(res: ServerResponse, script: ScriptedTu
       case 'disconnect':
         res.socket?.destroy();
         return;
+      case 'usage':
+        break;
       case 'stall':
         if (!ctx.signal.aborted) {
           await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -1,4 +1,5 @@
-import type { MessagesRequestBody } from './types';
+import { toolResultPairingProblem } from './tool-result-pairing';
+import type { MessagesRequestBody, RequestMessage } from './types';
 
 export type ValidationResult = { ok: true; body: MessagesRequestBody } | { ok: false; message: string };
 
@@ -33,5 +34,7 @@ export function validateMessagesRequest(raw: string): ValidationResult {
       return { ok: false, message: `messages.${i}.content: Field required` };
     }
   }
+  const pairing = toolResultPairingProblem(body.messages as RequestMessage[]);
+  if (pairing !== undefined) return { ok: false, message: pairing };
   return { ok: true, body: body as MessagesRequestBody };
 }

@@ -35,3 +35,9 @@ export function resolveInputUsage(turn: ScriptedTurn, request: MessagesRequestBo
 export function resolveOutputTokens(turn: ScriptedTurn, emittedChars: number): number {
   return turn.usage?.outputTokens ?? Math.max(1, roundTokens(estimateTokens(emittedChars)));
 }
+
+/** Mid-stream output_tokens: the estimate of what was emitted so far, capped at the scripted final figure. */
+export function outputTokensSoFar(turn: ScriptedTurn, emittedChars: number): number {
+  const soFar = Math.max(1, roundTokens(estimateTokens(emittedChars)));
+  return Math.min(soFar, resolveOutputTokens(turn, emittedChars));
+}

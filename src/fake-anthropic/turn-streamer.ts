@@ -5,7 +5,7 @@ import { messageId, requestId } from './ids';
 import { SseWriter } from './sse-writer';
 import { StreamClock } from './stream-clock';
 import { estimateTokens } from './tokens';
-import { resolveInputUsage, resolveOutputTokens, resolveStopReason } from './turn-defaults';
+import { outputTokensSoFar, resolveInputUsage, resolveOutputTokens, resolveStopReason } from './turn-defaults';
 import type { MessagesRequestBody, RecordedResponse, ScriptedTurn } from './types';
 
 export interface TurnRunContext {
@@ -72,6 +72,13 @@ export async function streamTurn(res: ServerResponse, script: ScriptedTurn, ctx:
         await writer.send('error', errorBody(step.errorType ?? 'overloaded_error', step.message ?? 'Overloaded'));
         await writer.end();
         return;
+      case 'usage':
+        await writer.send('message_delta', {
+          type: 'message_delta',
+          delta: { stop_reason: null, stop_sequence: null },
+          usage: { ...inputUsage, output_tokens: outputTokensSoFar(script, emittedChars) },
+        });
+        break;
       case 'disconnect':
         res.socket?.destroy();
         return;

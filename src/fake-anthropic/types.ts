@@ -44,6 +44,11 @@ export type ScriptStep =
     }
   | { type: 'server_tool_use'; id?: string; name: string; input: unknown }
   | { type: 'web_search_tool_result'; toolUseId: string; content: unknown }
+  /**
+   * A `message_delta` with no stop reason and the usage so far (the real API may send more than one):
+   * output tokens of what was emitted, never above the scripted total. Ignored by non-streaming responses.
+   */
+  | { type: 'usage' }
   /** Silence between steps; pings still flow so the client sees a live connection. */
   | { type: 'pause'; ms: number }
   /** Mid-stream SSE `error` event, then the response ends. */

@@ -1,29 +1,35 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Connection } from '@temporalio/client';
+import type { ClientInterceptors, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Storage } from '../storage/storage';
 import { defaultGenerationOptions } from '../shared/generation';
 import { answerClientErrorsWithJson } from '../server/client-error-handler';
-import type { HealthCheck } from '../server/create-app';
-import { createHttpHandler } from '../server/create-http-handler';
+import { createApp, type HealthCheck } from '../server/create-app';
+import { silentLogger, type Logger } from '../observability/logger';
 import { GenerationCommands } from '../server/generation-commands';
 import { GenerationService } from '../server/generation-service';
+import { createToolCatalog } from '../tools/tool-catalog';
+import { drainable } from './http-drain';
 
 export interface RunningApi {
   url: string;
   generations: GenerationService;
-  close(): Promise<void>;
+  /** Stops taking requests; open ones get up to `graceMs` to finish (server-sent-event streams end at once, cleanly). */
+  close(graceMs?: number): Promise<void>;
 }
 
-export function createGenerationService(config: Config, connection: Connection, storage: Storage): GenerationService {
+export function createGenerationService(config: Config, connection: Connection, storage: Storage, interceptors?: ClientInterceptors): GenerationService {
   return new GenerationService({
     connection,
+    interceptors,
     storage,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     defaultModel: config.model,
     defaultMaxIterations: config.maxIterations,
+    toolNames: createToolCatalog({ testTools: config.testTools }).names(),
+    maxActiveGenerations: config.maxActiveGenerations,
     generationOptions: {
       ...defaultGenerationOptions,
       textBatchMs: config.textBatchMs,
@@ -58,20 +64,34 @@ export async function temporalReachability(connection: Connection): Promise<stri
 }
 
 /** The HTTP API on `config.host:config.port`; the caller decides what health means (with or without a worker). */
-export async function startApiServer(deps: { config: Config; connection: Connection; storage: Storage; health: HealthCheck }): Promise<RunningApi> {
-  const generations = createGenerationService(deps.config, deps.connection, deps.storage);
+export interface ApiServerDeps {
+  config: Config;
+  connection: Connection;
+  storage: Storage;
+  health: HealthCheck;
+  logger?: Logger;
+  /** Tracing's client interceptors, so a span per workflow start and query links to the workflow's. */
+  clientInterceptors?: ClientInterceptors;
+}
+
+export async function startApiServer(deps: ApiServerDeps): Promise<RunningApi> {
+  const generations = createGenerationService(deps.config, deps.connection, deps.storage, deps.clientInterceptors);
   const commands = createGenerationCommands(deps.config, deps.connection, deps.storage, generations);
-  const handler = createHttpHandler({ generations, commands, apiToken: deps.config.apiToken, health: deps.health });
+  const handler = createApp({
+    generations,
+    commands,
+    apiToken: deps.config.apiToken,
+    health: deps.health,
+    logger: deps.logger ?? silentLogger,
+    corsOrigins: deps.config.corsOrigins,
+  });
   const server = await listen(handler, deps.config.port, deps.config.host);
+  const drain = drainable(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${deps.config.host}:${port}`,
     generations,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    close: (graceMs = 0) => drain(graceMs),
   };
 }
 

@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import type { Storage } from '../storage/storage';
 import type { GenerationService } from '../server/generation-service';
 import { createToolstreamWorker } from '../worker/create-worker';
+import type { Logger } from '../observability/logger';
+import type { Tracing } from '../observability/tracing';
 import { startApiServer, temporalReachability } from './api-server';
 
 export interface ToolstreamDeps {
@@ -13,6 +15,8 @@ export interface ToolstreamDeps {
   storage: Storage;
   clientInterceptors?: ClientInterceptors;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  logger?: Logger;
+  tracing?: Tracing;
 }
 
 export interface RunningToolstream {
@@ -32,12 +36,15 @@ export async function startToolstream(deps: ToolstreamDeps): Promise<RunningTool
     clientInterceptors: deps.clientInterceptors,
     config,
     workflowBundle: deps.workflowBundle,
+    tracing: deps.tracing,
   });
   const workerRun = worker.run();
   const api = await startApiServer({
     config,
     connection: deps.connection,
     storage: deps.storage,
+    logger: deps.logger,
+    clientInterceptors: deps.tracing?.clientInterceptors,
     health: async function health() {
       const workerState = worker.getState();
       const temporal = await temporalReachability(deps.connection);

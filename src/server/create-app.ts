@@ -1,9 +1,14 @@
 import express, { type Express } from 'express';
+import { silentLogger, type Logger } from '../observability/logger';
+import { accessLog } from './access-log';
 import { accessTokenFromQuery } from './access-token-query';
+import { ApiMetrics, noteMount } from './api-metrics';
+import { cors } from './cors';
 import { errorHandler, unknownRoute } from './error-handler';
 import { GenerationFollowers, type FollowerOptions } from './generation-followers';
 import type { GenerationCommands } from './generation-commands';
 import type { GenerationService } from './generation-service';
+import { openApiDocument } from './openapi';
 import { requireBearerToken } from './require-bearer-token';
 import type { StreamOptions } from './routes/generation-stream';
 import { generationsRouter } from './routes/generations';
@@ -17,37 +22,63 @@ export interface AppDeps {
   generations: GenerationService;
   commands: GenerationCommands;
   health: HealthCheck;
-  /** When set, every route but /healthz needs `Authorization: Bearer <apiToken>`. */
+  /** When set, every route but /healthz, /openapi.json and the web view's static files needs `Authorization: Bearer <apiToken>`. */
   apiToken?: string;
-  log?: (message: string, err: unknown) => void;
+  /** Access logs and failures; silent when not given. */
+  logger?: Logger;
+  /** Prometheus metrics served on /metrics; a fresh registry when not given. */
+  metrics?: ApiMetrics;
+  /** Origins allowed to call the API from a browser (TOOLSTREAM_CORS_ORIGINS); none: no CORS headers. */
+  corsOrigins?: readonly string[];
   /** Where the web view links a generation in the Temporal Web UI. */
   temporalUiUrl?: string;
   /** Push delivery (SSE and long polls): keep-alive period, follower refresh interval. */
   push?: StreamOptions & FollowerOptions;
 }
 
-export const logToStderr = (message: string, err: unknown): void => console.error(message, err);
-
-/** Builds the HTTP API without listening, so tests and the launcher decide where it runs. */
+/**
+ * Builds the HTTP API without listening, so tests and the launcher decide where it runs. One router:
+ * every request, the pollers' hot reads included, passes the same middleware (metrics, access log,
+ * CORS, token check) in this order.
+ */
 export function createApp(deps: AppDeps): Express {
+  const logger = deps.logger ?? silentLogger;
+  const metrics = deps.metrics ?? apiMetricsFor(deps.generations);
   const app = express();
   app.disable('x-powered-by');
   // Every poll's page differs and clients never revalidate: hashing each body for an ETag cost ~15% of a poll's CPU.
   app.set('etag', false);
 
+  app.use(metrics.timeRequests);
+  app.use(accessLog(logger));
+  if (deps.corsOrigins && deps.corsOrigins.length > 0) app.use(cors(deps.corsOrigins));
+
   app.get('/healthz', async function healthz(_req, res) {
     const health = await deps.health();
     res.status(health.ok ? 200 : 503).json(health);
   });
+  app.get('/openapi.json', function openApi(_req, res) {
+    res.json(openApiDocument);
+  });
   app.use(webRoutes(deps.temporalUiUrl ?? process.env.TOOLSTREAM_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233'));
-  // Everything after /healthz, unknown routes included, needs the token; and before the body
+  // Everything after this, /metrics and unknown routes included, needs the token; and before the body
   // parser, so an unauthenticated client gets a 401 rather than a parsed megabyte.
   if (deps.apiToken !== undefined) app.use(accessTokenFromQuery, requireBearerToken(deps.apiToken));
+  app.get('/metrics', metrics.serve);
   app.use(express.json({ limit: '1mb' }));
   const followers = new GenerationFollowers(deps.generations, deps.push);
-  app.use('/v1/generations', generationsRouter(deps.generations, deps.commands, followers, deps.push));
+  app.use('/v1/generations', noteMount, generationsRouter(deps.generations, deps.commands, followers, { ...deps.push, metrics }));
 
   app.use(unknownRoute);
-  app.use(errorHandler(deps.log ?? logToStderr));
+  app.use(errorHandler((message, err) => logger.error({ err }, message)));
   return app;
+}
+
+/** The metrics of an API serving `generations`: its reader's counts and the running generations on its task queue. */
+export function apiMetricsFor(generations: GenerationService): ApiMetrics {
+  return new ApiMetrics({
+    readerStats: () => generations.reader.stats,
+    cachedGenerations: () => generations.reader.size,
+    activeGenerations: () => generations.countActive(),
+  });
 }

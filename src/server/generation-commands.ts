@@ -6,10 +6,13 @@ import {
   WorkflowUpdateFailedError,
   type Connection,
 } from '@temporalio/client';
+import { webUiMetadata } from '../shared/web-ui-details';
 import {
+  cancelToolUpdate,
   cancelUpdate,
   resumeUpdate,
   sendMessageUpdate,
+  toolApprovalUpdate,
   toolDecisionUpdate,
   UpdateRejection,
   type ToolDecision,
@@ -30,7 +33,7 @@ export interface GenerationCommandsOptions {
 
 export interface AcceptedCommand {
   id: string;
-  accepted: 'cancel' | 'resume' | 'message' | 'retry' | 'skip';
+  accepted: 'cancel' | 'resume' | 'message' | 'retry' | 'skip' | 'approve' | 'deny' | 'cancel-tool';
 }
 
 /**
@@ -62,6 +65,16 @@ export class GenerationCommands {
     return { id, accepted: decision };
   }
 
+  async answerApproval(id: string, toolUseId: string, approved: boolean, reason: string | undefined): Promise<AcceptedCommand> {
+    await this.update(id, () => this.handle(id).executeUpdate(toolApprovalUpdate, { args: [{ toolUseId, approved, ...(reason !== undefined ? { reason } : {}) }] }));
+    return { id, accepted: approved ? 'approve' : 'deny' };
+  }
+
+  async cancelTool(id: string, toolUseId: string): Promise<AcceptedCommand> {
+    await this.update(id, () => this.handle(id).executeUpdate(cancelToolUpdate, { args: [{ toolUseId }] }));
+    return { id, accepted: 'cancel-tool' };
+  }
+
   /** A live generation takes the message as an update; a finished one goes on in a new run under the same id. */
   async sendMessage(id: string, text: string): Promise<AcceptedCommand> {
     for (let tries = 0; tries < 2; tries++) {
@@ -91,7 +104,7 @@ export class GenerationCommands {
       throw new HttpError(409, 'conflict', `Generation ${id} ended without a result (terminated?) and cannot be continued`);
     }
     const input = await this.followUpInput(previous, text);
-    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });
+    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input], ...webUiMetadata(input, text) });
     this.options.onNewRun(id);
   }
 

@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
-import { searchAttributeKeys as keys } from '../shared/search-attributes';
+import { generationStatusOfSearch, searchAttributeKeys as keys, statusClause } from '../shared/search-attributes';
 import { GenerationStatus } from '../shared/state';
 import { HttpError } from './http-error';
 import { parseOr400 } from './request-schemas';
@@ -27,7 +27,7 @@ const workflowIdPrefix = 'gen-';
 export async function listGenerations(connection: Connection, namespace: string, rawQuery: unknown): Promise<GenerationListPage> {
   const { status, limit, cursor } = parseOr400(listQueryParams, rawQuery, 'query');
   const clauses = [`WorkflowType = 'generationWorkflow'`, `ExecutionStatus != 'ContinuedAsNew'`];
-  if (status) clauses.push(`${keys.status.name} = '${status}'`);
+  if (status) clauses.push(statusClause(status));
   let response;
   try {
     response = await connection.workflowService.listWorkflowExecutions({
@@ -53,7 +53,7 @@ export async function listGenerations(connection: Connection, namespace: string,
       const payload = execution.searchAttributes?.indexedFields?.[name];
       return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
     };
-    const generationStatus = String(attribute(keys.status.name) ?? 'running');
+    const generationStatus = generationStatusOfSearch(String(attribute(keys.status.name) ?? 'running'));
     const closed = execution.closeTime && generationStatus !== 'running' ? timestampIso(execution.closeTime) : null;
     generations.push({
       id: workflowId.slice(workflowIdPrefix.length),

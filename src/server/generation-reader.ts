@@ -50,6 +50,11 @@ export interface ReaderStats {
   /** Describe calls checking that a closed generation is still the same closed run. */
   closedChecks: number;
   evictions: number;
+  /**
+   * The most `eventsQuery` calls ever in flight at once for one generation: 1 means every reader of a
+   * generation (pollers, SSE streams, long polls) shared one query stream to Temporal.
+   */
+  maxQueriesInFlightPerGeneration: number;
 }
 
 /** State as served: the fold of the events, and what Temporal reports about the workflow when something is wrong. */
@@ -109,7 +114,9 @@ const queryEventsByDefinition: EventsQueryFn = (handle, args) => handle.query(ev
  * server that starts such a run calls `invalidate` to see it at once.
  */
 export class GenerationReader {
-  readonly stats: ReaderStats = { queries: 0, busyRetries: 0, rebuilds: 0, resultLoads: 0, closedChecks: 0, evictions: 0 };
+  readonly stats: ReaderStats = { queries: 0, busyRetries: 0, rebuilds: 0, resultLoads: 0, closedChecks: 0, evictions: 0, maxQueriesInFlightPerGeneration: 0 };
+  /** eventsQuery calls in flight, by workflow id (for `maxQueriesInFlightPerGeneration`). */
+  private readonly queriesInFlight = new Map<string, number>();
   private readonly liveClient: WorkflowClient;
   private readonly replayClient: WorkflowClient;
   private readonly mirrors = new Map<string, Mirror>();
@@ -263,7 +270,7 @@ export class GenerationReader {
     for (let pages = 0; pages < maxPagesPerRefresh; pages++) {
       const page = await this.call(() => {
         this.stats.queries++;
-        return this.queryEvents(handle, { after: log?.state.lastSeq ?? 0, limit: maxEventPageSize });
+        return this.countedQuery(workflowId, () => this.queryEvents(handle, { after: log?.state.lastSeq ?? 0, limit: maxEventPageSize }));
       });
       const update = applyPage(log, page, capacity);
       if (update.kind === 'restart') {
@@ -280,6 +287,19 @@ export class GenerationReader {
       }
     }
     throw new Error(`the event mirror of ${workflowId} did not catch up in ${maxPagesPerRefresh} pages`);
+  }
+
+  private async countedQuery<T>(workflowId: string, query: () => Promise<T>): Promise<T> {
+    const inFlight = (this.queriesInFlight.get(workflowId) ?? 0) + 1;
+    this.queriesInFlight.set(workflowId, inFlight);
+    this.stats.maxQueriesInFlightPerGeneration = Math.max(this.stats.maxQueriesInFlightPerGeneration, inFlight);
+    try {
+      return await query();
+    } finally {
+      const left = (this.queriesInFlight.get(workflowId) ?? 1) - 1;
+      if (left > 0) this.queriesInFlight.set(workflowId, left);
+      else this.queriesInFlight.delete(workflowId);
+    }
   }
 
   /** The workflow is closed: serve its result, or, if it closed without one (terminated), a replay. */

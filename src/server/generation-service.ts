@@ -1,29 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { QueryRejectedError, WorkflowClient, WorkflowNotFoundError, type Connection } from '@temporalio/client';
+import { QueryRejectedError, WorkflowClient, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type ClientInterceptors, type Connection } from '@temporalio/client';
 import { transcriptQuery, type TranscriptSource } from '../shared/definitions';
 import type { MessageParam } from '../shared/model-turn';
-import { notFound } from './http-error';
+import { HttpError, notFound } from './http-error';
+import { idempotencyConflict, requestHash, requestHashMemo } from './idempotency';
 import { temporalHttpError } from './temporal-errors';
 import type { EventPage } from '../shared/event-log';
 import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationOptions, type GenerationResult } from '../shared/generation';
 import type { GenerationState } from '../shared/state';
 import { searchAttributeRegistrations } from '../shared/search-attributes';
+import { webUiMetadata } from '../shared/web-ui-details';
 import type { GenerationListPage } from '../shared/generation-list';
 import { listGenerations } from './generation-list';
 import { GenerationReader, type GenerationReaderOptions } from './generation-reader';
 import type { CreateGenerationBody } from './request-schemas';
+import { toolPolicyFor } from './tool-policy-request';
+import { createToolCatalog } from '../tools/tool-catalog';
+
+const allToolNames = createToolCatalog({ testTools: true }).names();
 import { ConversationStore } from '../storage/conversation-store';
 import { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
 
 export interface GenerationServiceOptions {
   connection: Connection;
+  /** Client interceptors for starting generations (tracing). */
+  interceptors?: ClientInterceptors;
   storage: Storage;
   namespace: string;
   taskQueue: string;
   defaultModel: string;
   defaultMaxIterations: number;
   generationOptions: GenerationOptions;
+  /** The tools the workers offer: what a tool policy may name (default: every tool, the test tools included). */
+  toolNames?: readonly string[];
+  /** POST answers 429 while this many generations run on the task queue (TOOLSTREAM_MAX_ACTIVE_GENERATIONS). */
+  maxActiveGenerations?: number;
   /** Tuning of the read path (refresh TTL, eviction, retries); the defaults suit a server. */
   reader?: Omit<GenerationReaderOptions, 'connection' | 'namespace' | 'eventBufferSize' | 'storage' | 'eventLogs'>;
 }
@@ -44,9 +56,19 @@ const maxTranscriptPageBytes = 4 * 1024 * 1024;
 export interface CreatedGeneration {
   id: string;
   workflowId: string;
-  status: 'running';
+  /** 'running' when just started; a generation found again by its Idempotency-Key shows its current status. */
+  status: string;
   model: string;
 }
+
+export interface CreateOutcome {
+  generation: CreatedGeneration;
+  /** False when an Idempotency-Key named a generation that already existed (same body): nothing new started. */
+  started: boolean;
+}
+
+/** How long a client refused for the active-generation limit is told to wait. */
+export const activeLimitRetryAfterSeconds = 5;
 
 /**
  * The server's view of generations: starts them, and reads them through a GenerationReader, which
@@ -65,6 +87,7 @@ export class GenerationService {
       namespace: options.namespace,
       dataConverter: options.storage.dataConverter,
       queryRejectCondition: 'NOT_OPEN',
+      interceptors: options.interceptors?.workflow,
     });
     this.conversations = new ConversationStore(options.storage.blobs);
     this.reader = new GenerationReader({
@@ -77,8 +100,19 @@ export class GenerationService {
     });
   }
 
-  async create(body: CreateGenerationBody): Promise<CreatedGeneration> {
-    const id = randomUUID();
+  /**
+   * Starts a generation. With `generationId` (from an Idempotency-Key) an existing generation of that
+   * id is answered instead, when it was started with the same body, and a different body is a 409.
+   */
+  async create(body: CreateGenerationBody, generationId?: string): Promise<CreateOutcome> {
+    const hash = requestHash(body);
+    if (generationId !== undefined) {
+      const existing = await this.findExisting(generationId, hash);
+      if (existing) return { generation: existing, started: false };
+    }
+    await this.checkActiveLimit();
+    const toolPolicy = toolPolicyFor(body, this.options.generationOptions.toolDecisionTimeoutMs, this.options.toolNames ?? allToolNames);
+    const id = generationId ?? randomUUID();
     const input: GenerationInput = {
       generationId: id,
       prompt: body.prompt,
@@ -86,11 +120,82 @@ export class GenerationService {
       maxIterations: body.maxIterations ?? this.options.defaultMaxIterations,
       system: body.system,
       ...(body.maxCostUsd !== undefined ? { maxCostUsd: body.maxCostUsd } : {}),
-      options: { ...this.options.generationOptions, searchAttributes: await this.searchAttributesRegistered() },
+      options: {
+        ...this.options.generationOptions,
+        // The scheduler's decision window is the policy's: none with `report`.
+        toolDecisionTimeoutMs: toolPolicy.toolDecisionTimeoutMs,
+        toolPolicy,
+        searchAttributes: await this.searchAttributesRegistered(),
+      },
     };
     const workflowId = workflowIdFor(id);
-    await this.client.start('generationWorkflow', { taskQueue: this.options.taskQueue, workflowId, args: [input] });
-    return { id, workflowId, status: 'running', model: input.model };
+    try {
+      await this.client.start('generationWorkflow', {
+        taskQueue: this.options.taskQueue,
+        workflowId,
+        args: [input],
+        ...webUiMetadata(input),
+        memo: { [requestHashMemo]: hash },
+        // A keyed id is never started twice, not even after the first run finished.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      // Two instances raced on the same key: the loser answers what the winner started.
+      if (err instanceof WorkflowExecutionAlreadyStartedError && generationId !== undefined) {
+        const existing = await this.findExisting(generationId, hash);
+        if (existing) return { generation: existing, started: false };
+      }
+      throw temporalHttpError(err) ?? err;
+    }
+    return { generation: { id, workflowId, status: 'running', model: input.model }, started: true };
+  }
+
+  /** The generation `id` if it exists and was started with the body of hash `hash`; a 409 if with another body. */
+  private async findExisting(id: string, hash: string): Promise<CreatedGeneration | undefined> {
+    const workflowId = workflowIdFor(id);
+    let description;
+    try {
+      description = await this.client.getHandle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw temporalHttpError(err) ?? err;
+    }
+    let memo = description.memo;
+    // A follow-up continues as new, and the newer run need not carry the memo: the first run does.
+    const firstRunId = description.raw.workflowExecutionInfo?.firstRunId;
+    if (memo?.[requestHashMemo] === undefined && firstRunId && firstRunId !== description.runId) {
+      memo = (await this.client.getHandle(workflowId, firstRunId).describe()).memo;
+    }
+    if (memo?.[requestHashMemo] !== hash) throw idempotencyConflict();
+    const state = await this.reader.state(id);
+    return { id, workflowId, status: state.status, model: state.model };
+  }
+
+  /**
+   * Above TOOLSTREAM_MAX_ACTIVE_GENERATIONS a new generation is refused with 429. The count is
+   * Temporal's (visibility), so every API instance enforces one shared limit, at the price of
+   * visibility's lag of about a second: a burst can overshoot by the generations started within it.
+   */
+  private async checkActiveLimit(): Promise<void> {
+    const max = this.options.maxActiveGenerations;
+    if (max === undefined) return;
+    const active = await this.countActive();
+    if (active >= max) {
+      throw new HttpError(429, 'too_many_active_generations', `${active} generations are running; the limit is ${max}. Try again later.`, { active, limit: max }, {
+        'retry-after': String(activeLimitRetryAfterSeconds),
+      });
+    }
+  }
+
+  /** Running generations on this task queue, from Temporal's visibility. */
+  async countActive(): Promise<number> {
+    const queue = this.options.taskQueue.replace(/'/g, "\\'");
+    try {
+      const { count } = await this.client.count(`WorkflowType = 'generationWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${queue}'`);
+      return count;
+    } catch (err) {
+      throw temporalHttpError(err) ?? err;
+    }
   }
 
   state(id: string): Promise<GenerationState> {
@@ -145,6 +250,11 @@ export class GenerationService {
       .then((answer) => searchAttributeRegistrations.every(([name]) => name in (answer.customAttributes ?? {})))
       .catch(() => false);
     return this.registered;
+  }
+
+  /** What Idempotency-Keys are scoped to: the task queue, i.e. one deployment. */
+  get scope(): string {
+    return `${this.options.namespace}/${this.options.taskQueue}`;
   }
 
   /** Newest first, from Temporal's visibility store. */

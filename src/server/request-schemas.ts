@@ -1,13 +1,36 @@
 import { z } from 'zod';
+import { maxParallelToolsLimit } from '../shared/tool-policy';
 import { HttpError } from './http-error';
 
-export const createGenerationBody = z.strictObject({
-  prompt: z.string().trim().min(1, 'must not be empty').max(200_000),
-  model: z.string().min(1).max(200).optional(),
-  maxIterations: z.number().int().min(1).max(1000).optional(),
-  system: z.string().max(200_000).optional(),
-  maxCostUsd: z.number().positive().max(1_000_000).optional(),
-});
+/** Timers past a month are a mistake rather than a policy. */
+const maxPolicyTimeoutMs = 30 * 24 * 60 * 60 * 1000;
+const policyTimeout = z.number().int().min(1).max(maxPolicyTimeoutMs, `must be at most ${maxPolicyTimeoutMs} (30 days)`);
+const toolNames = z.array(z.string().min(1).max(200)).max(100);
+
+export const createGenerationBody = z
+  .strictObject({
+    prompt: z.string().trim().min(1, 'must not be empty').max(200_000),
+    model: z.string().min(1).max(200).optional(),
+    maxIterations: z.number().int().min(1).max(1000).optional(),
+    system: z.string().max(200_000).optional(),
+    maxCostUsd: z.number().positive().max(1_000_000).optional(),
+    // The tool policy (src/shared/tool-policy.ts); tool names are checked against the tools by the service.
+    onToolFailure: z.enum(['report', 'ask']).optional(),
+    toolDecisionTimeoutMs: policyTimeout.optional(),
+    approval: toolNames.optional(),
+    approvalTimeoutMs: policyTimeout.optional(),
+    maxParallelTools: z
+      .number()
+      .int(`must be an integer from 1 to ${maxParallelToolsLimit}`)
+      .min(1, `must be an integer from 1 to ${maxParallelToolsLimit}`)
+      .max(maxParallelToolsLimit, `must be an integer from 1 to ${maxParallelToolsLimit}`)
+      .optional(),
+    eagerTools: z.union([z.literal('all'), toolNames], { error: 'must be "all" or a list of tool names' }).optional(),
+  })
+  .refine((body) => body.toolDecisionTimeoutMs === undefined || body.onToolFailure === 'ask', {
+    path: ['toolDecisionTimeoutMs'],
+    message: 'applies only with onToolFailure: "ask"',
+  });
 export type CreateGenerationBody = z.infer<typeof createGenerationBody>;
 
 export const generationIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
@@ -19,6 +42,7 @@ const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((value) =>
 
 export const cancelBody = optionalBody(z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }));
 export const emptyBody = optionalBody(z.strictObject({}));
+export const denyToolBody = optionalBody(z.strictObject({ reason: z.string().trim().min(1).max(1000).optional() }));
 export const sendMessageBody = z.strictObject({ text: z.string().trim().min(1, 'must not be empty').max(200_000) });
 
 export const eventsQueryParams = z.object({

@@ -6,6 +6,8 @@ export const AiActivityKind = {
   waitingForTools: 'waiting_for_tools',
   /** Only failed tools waiting for a retry/skip decision are left. */
   awaitingDecision: 'awaiting_decision',
+  /** Only tools waiting for a person's approval are left. */
+  awaitingApproval: 'awaiting_approval',
   idle: 'idle',
 } as const;
 export type AiActivityKind = (typeof AiActivityKind)[keyof typeof AiActivityKind];
@@ -29,6 +31,8 @@ export interface ActivityInputs {
   waitingToolNames: string[];
   /** Tools that failed for good and wait for a retry/skip decision. */
   undecidedToolNames: string[];
+  /** Tools in the approval list waiting for approve/deny (absent: none). */
+  unapprovedToolNames?: string[];
 }
 
 export function deriveActivity(inputs: ActivityInputs): AiActivity {
@@ -42,6 +46,9 @@ export function deriveActivity(inputs: ActivityInputs): AiActivity {
   }
   if (inputs.undecidedToolNames.length > 0) {
     return { kind: AiActivityKind.awaitingDecision, tools: [...inputs.undecidedToolNames] };
+  }
+  if (inputs.unapprovedToolNames && inputs.unapprovedToolNames.length > 0) {
+    return { kind: AiActivityKind.awaitingApproval, tools: [...inputs.unapprovedToolNames] };
   }
   return idleActivity;
 }

@@ -17,6 +17,7 @@ export function boundEvent(body: GenerationEventBody): GenerationEventBody {
     case 'generation.blocked':
       return { ...body, error: displayString(body.error) };
     case 'generation.cancelled':
+    case 'tool.denied':
       return { ...body, reason: displayString(body.reason) };
     default:
       return body;

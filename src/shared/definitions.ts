@@ -60,3 +60,17 @@ export interface ToolDecisionArgs {
   decision: ToolDecision;
 }
 export const toolDecisionUpdate = defineUpdate<void, [ToolDecisionArgs]>('toolDecision');
+
+/** A person's answer to a tool call in the approval list: run it, or send the model `reason` as an error. */
+export interface ToolApprovalArgs {
+  toolUseId: string;
+  approved: boolean;
+  reason?: string;
+}
+export const toolApprovalUpdate = defineUpdate<void, [ToolApprovalArgs]>('toolApproval');
+
+/** Stops one queued, unapproved or running tool call; the model is told it was cancelled by the user, the rest goes on. */
+export interface CancelToolArgs {
+  toolUseId: string;
+}
+export const cancelToolUpdate = defineUpdate<void, [CancelToolArgs]>('cancelTool');

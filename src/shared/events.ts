@@ -1,4 +1,5 @@
 import type { AiActivity } from './ai-activity';
+import type { ToolPolicy } from './tool-policy';
 import type { Usage } from './usage';
 
 /**
@@ -6,11 +7,13 @@ import type { Usage } from './usage';
  * The generation state is a fold of them (see reducer.ts), so the two can never disagree.
  */
 export type GenerationEventBody =
-  | { type: 'generation.started'; generationId: string; prompt: string; model: string; maxIterations: number; /** The spend limit, when one was asked for. */ maxCostUsd?: number }
+  | { type: 'generation.started'; generationId: string; prompt: string; model: string; maxIterations: number; policy?: ToolPolicy; /** The spend limit, when one was asked for. */ maxCostUsd?: number }
   | { type: 'iteration.started'; iteration: number }
   | { type: 'activity.changed'; activity: AiActivity }
   | { type: 'text.delta'; iteration: number; attempt: number; text: string }
   | { type: 'attempt.superseded'; iteration: number; attempt: number }
+  /** The streaming turn's usage and cost so far (cumulative within the attempt); iteration.completed has the final figures. */
+  | { type: 'usage.updated'; iteration: number; attempt: number; usage: Usage; costUsd: number }
   /** A model attempt that failed without a turn to keep (it was retried, or the call failed): what it cost all the same. */
   | { type: 'attempt.failed'; iteration: number; attempt: number; usage: Usage; costUsd: number }
   | {
@@ -20,6 +23,8 @@ export type GenerationEventBody =
       input: unknown;
       iteration: number;
       summary: string;
+      /** Set when the model repeated a tool_use id already used in the generation: the id it gave; `toolUseId` is the call's own. */
+      modelToolUseId?: string;
     }
   | { type: 'tool.started'; toolUseId: string; attempt: number }
   | { type: 'tool.completed'; toolUseId: string; attempt: number; resultPreview: string; durationMs: number }
@@ -29,6 +34,13 @@ export type GenerationEventBody =
   /** The tool failed for good and waits (until `until`) for `retry` or `skip`; its siblings go on. */
   | { type: 'tool.awaiting_decision'; toolUseId: string; until: string }
   | { type: 'tool.decided'; toolUseId: string; decision: ToolDecisionOutcome }
+  /** The tool is in the policy's approval list: it waits (until `until`) for approve or deny; the stream and its siblings go on. */
+  | { type: 'tool.awaiting_approval'; toolUseId: string; until: string }
+  | { type: 'tool.approved'; toolUseId: string }
+  /** Denied by a person, or not approved before the deadline (`by: timeout`): the model gets `reason` as an error. */
+  | { type: 'tool.denied'; toolUseId: string; reason: string; by: 'user' | 'timeout' }
+  /** Cancelled on its own (per-tool cancel) while queued, awaiting approval or running; the model is told so. */
+  | { type: 'tool.cancelled'; toolUseId: string; attempt: number }
   | {
       type: 'iteration.completed';
       iteration: number;

@@ -1,6 +1,7 @@
 import type { EventLogSnapshot } from './event-log';
 import type { MessageParam } from './model-turn';
 import type { GenerationState, GenerationStatus } from './state';
+import type { ToolPolicy } from './tool-policy';
 import type { Usage } from './usage';
 
 export interface ToolRetryPolicy {
@@ -36,6 +37,8 @@ export interface GenerationOptions {
   payloadLimitBytes: number | null;
   /** Whether the Toolstream* search attributes are registered in the namespace, so the workflow may upsert them. */
   searchAttributes?: boolean;
+  /** The generation's tool policy (absent: the defaults). `toolDecisionTimeoutMs` above is its decision window, 0 with `report`. */
+  toolPolicy?: ToolPolicy;
 }
 
 /**

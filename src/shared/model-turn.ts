@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ModelPhase } from './ai-activity';
-import type { Usage } from './usage';
+import type { LiveUsage, Usage } from './usage';
 
 /** A client tool call whose block completed in the stream, checked against the tool registry on the worker. */
 export interface DetectedToolCall {
@@ -14,6 +14,8 @@ export interface DetectedToolCall {
   /** Why the call must not run (unknown tool, invalid input, malformed JSON); it gets an is_error result. */
   rejection: string | null;
   detectedAt: string;
+  /** Set when the model's id repeated one already used in the generation: the model's id (`id` is the call's own). */
+  modelToolUseId?: string;
 }
 
 export type StreamItem =
@@ -26,6 +28,8 @@ export interface StreamProgress {
   attempt: number;
   phase: ModelPhase;
   items: StreamItem[];
+  /** The attempt's usage so far, when the stream reported new figures since the last signal (rides along, never sent alone). */
+  usage?: LiveUsage;
 }
 
 export type MessageParam = Anthropic.Messages.MessageParam;

@@ -1,6 +1,6 @@
 import type { GenerationEvent } from './events';
 import { GenerationStatus, initialState, maxStateTextChars, ToolStatus, type GenerationState, type ToolState } from './state';
-import { addUsage } from './usage';
+import { addUsage, subtractUsage } from './usage';
 
 /**
  * The one reducer: the workflow folds every event it emits through it, and any client can fold the
@@ -20,6 +20,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         prompt: event.prompt,
         model: event.model,
         maxIterations: event.maxIterations,
+        policy: event.policy ?? null,
         maxCostUsd: event.maxCostUsd ?? null,
         status: GenerationStatus.running,
         startedAt: event.at,
@@ -30,10 +31,23 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return { ...state, activity: event.activity };
     case 'text.delta':
       return withText(state, state.text + event.text);
-    case 'attempt.failed':
-      return { ...state, usage: addUsage(state.usage, event.usage), costUsd: roundUsd(state.costUsd + event.costUsd) };
+    case 'attempt.failed': {
+      // What the attempt cost replaces what its stream showed live, so it counts once.
+      const live = state.liveTurn;
+      const base = live && live.iteration === event.iteration && live.attempt === event.attempt ? withoutLiveTurn(state) : state;
+      return { ...base, usage: addUsage(base.usage, event.usage), costUsd: roundUsd(base.costUsd + event.costUsd) };
+    }
     case 'attempt.superseded':
-      return { ...state, text: state.text.slice(0, state.iterationTextStart) };
+      return { ...withoutLiveTurn(state), text: state.text.slice(0, state.iterationTextStart) };
+    case 'usage.updated': {
+      const base = withoutLiveTurn(state);
+      return {
+        ...base,
+        usage: addUsage(base.usage, event.usage),
+        costUsd: roundUsd(base.costUsd + event.costUsd),
+        liveTurn: { iteration: event.iteration, attempt: event.attempt, usage: event.usage, costUsd: event.costUsd },
+      };
+    }
     case 'tool.detected':
       return {
         ...state,
@@ -53,6 +67,8 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
             resultPreview: null,
             error: null,
             awaitingDecisionUntil: null,
+            awaitingApprovalUntil: null,
+            ...(event.modelToolUseId !== undefined ? { modelToolUseId: event.modelToolUseId } : {}),
           },
         ],
       };
@@ -88,6 +104,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         attempts: Math.max(tool.attempts, event.attempt),
         completedAt: event.at,
         awaitingDecisionUntil: null,
+        awaitingApprovalUntil: null,
       }));
     case 'tool.awaiting_decision':
       return withDecisionStatus(updateTool(state, event.toolUseId, (tool) => ({ ...tool, awaitingDecisionUntil: event.until })));
@@ -100,15 +117,46 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
           completedAt: event.decision === 'retry' ? null : tool.completedAt,
         })),
       );
-    case 'iteration.completed':
+    case 'tool.awaiting_approval':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({ ...tool, status: ToolStatus.awaitingApproval, awaitingApprovalUntil: event.until })),
+      );
+    case 'tool.approved':
+      return withDecisionStatus(updateTool(state, event.toolUseId, (tool) => ({ ...tool, status: ToolStatus.pending, awaitingApprovalUntil: null })));
+    case 'tool.denied':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({
+          ...tool,
+          status: ToolStatus.denied,
+          awaitingApprovalUntil: null,
+          completedAt: event.at,
+          error: event.reason,
+        })),
+      );
+    case 'tool.cancelled':
+      return withDecisionStatus(
+        updateTool(state, event.toolUseId, (tool) => ({
+          ...tool,
+          status: ToolStatus.cancelled,
+          attempts: Math.max(tool.attempts, event.attempt),
+          completedAt: event.at,
+          awaitingDecisionUntil: null,
+          awaitingApprovalUntil: null,
+        })),
+      );
+    case 'iteration.completed': {
+      // The turn's reported figures replace whatever its stream showed live.
+      const base = withoutLiveTurn(state);
       return {
-        ...state,
-        usage: addUsage(state.usage, event.usage),
-        costUsd: roundUsd(state.costUsd + event.costUsd),
+        ...base,
+        usage: addUsage(base.usage, event.usage),
+        costUsd: roundUsd(base.costUsd + event.costUsd),
         stopReason: event.stopReason,
       };
+    }
     case 'generation.blocked':
-      return { ...state, status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
+      // The failed call's live figures go: totals count completed turns only.
+      return { ...withoutLiveTurn(state), status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
     case 'generation.resumed':
       return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, errorCode: null, blockedUntil: null });
     case 'message.received':
@@ -140,6 +188,13 @@ function withText(state: GenerationState, text: string): GenerationState {
   };
 }
 
+/** Takes the streaming turn's live usage back out of the totals (a newer report or the final one replaces it). */
+function withoutLiveTurn(state: GenerationState): GenerationState {
+  const live = state.liveTurn;
+  if (!live) return state;
+  return { ...state, usage: subtractUsage(state.usage, live.usage), costUsd: roundUsd(state.costUsd - live.costUsd), liveTurn: null };
+}
+
 function updateTool(state: GenerationState, id: string, update: (tool: ToolState) => ToolState): GenerationState {
   const index = state.tools.findIndex((tool) => tool.id === id);
   if (index < 0) return state;
@@ -148,10 +203,10 @@ function updateTool(state: GenerationState, id: string, update: (tool: ToolState
   return { ...state, tools };
 }
 
-/** A running generation is `waiting` while some failed tool waits for a decision, and back to `running` after. */
+/** A running generation is `waiting` while some tool waits for a person (a decision or an approval), and back to `running` after. */
 function withDecisionStatus(state: GenerationState): GenerationState {
   if (state.status !== GenerationStatus.running && state.status !== GenerationStatus.waiting) return state;
-  const waiting = state.tools.some((tool) => tool.awaitingDecisionUntil !== null);
+  const waiting = state.tools.some((tool) => tool.awaitingDecisionUntil !== null || tool.status === ToolStatus.awaitingApproval);
   const status = waiting ? GenerationStatus.waiting : GenerationStatus.running;
   return status === state.status ? state : { ...state, status };
 }

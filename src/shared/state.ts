@@ -1,9 +1,15 @@
 import { idleActivity, type AiActivity } from './ai-activity';
-import { zeroUsage, type Usage } from './usage';
+import type { ToolPolicy } from './tool-policy';
+import { zeroUsage, type LiveUsage, type Usage } from './usage';
+
+export interface LiveTurnUsage extends LiveUsage {
+  iteration: number;
+  attempt: number;
+}
 
 export const GenerationStatus = {
   running: 'running',
-  /** A tool failed for good and waits for a retry/skip decision (TOOLSTREAM_TOOL_DECISION_TIMEOUT > 0). */
+  /** A tool failed for good and waits for a retry/skip decision (`onToolFailure: ask`), or a tool waits for approval. */
   waiting: 'waiting',
   /** The model call failed after its retries; waits for resume, a message or cancel. */
   blocked: 'blocked',
@@ -21,10 +27,18 @@ export function isFinished(status: GenerationStatus): boolean {
 }
 
 export const ToolStatus = {
+  /** Detected; queued behind a resource, the parallel limit, the end of the stream, or between attempts. */
   pending: 'pending',
+  /** In the approval list: waits for approve/deny (`awaitingApprovalUntil`). */
+  awaitingApproval: 'awaiting_approval',
   running: 'running',
   completed: 'completed',
   failed: 'failed',
+  /** Denied by a person, or not approved in time: it never ran. */
+  denied: 'denied',
+  /** Cancelled on its own by a person (per-tool cancel); its siblings went on. */
+  cancelled: 'cancelled',
+  /** The generation was cancelled while it was queued or running. */
   interrupted: 'interrupted',
 } as const;
 export type ToolStatus = (typeof ToolStatus)[keyof typeof ToolStatus];
@@ -45,6 +59,10 @@ export interface ToolState {
   error: string | null;
   /** Set while the failed tool waits for a retry/skip decision: the deadline. */
   awaitingDecisionUntil: string | null;
+  /** Set while the tool waits for approval: when it counts as denied. Absent in events folded before approvals existed. */
+  awaitingApprovalUntil?: string | null;
+  /** The id the model gave the call when it repeated one already used in the generation (`id` is then a new one). */
+  modelToolUseId?: string;
 }
 
 /** State stays small whatever the model writes: `text` keeps this many of the latest characters. */
@@ -60,8 +78,15 @@ export interface GenerationState {
   maxCostUsd: number | null;
   iteration: number;
   activity: AiActivity;
+  /** Totals so far, including the streaming turn's live figures (`liveTurn`). */
   usage: Usage;
   costUsd: number;
+  /**
+   * The streaming turn's usage and cost already counted in `usage` and `costUsd`, so they can be taken
+   * back out when the turn completes (its reported figures replace them) or its attempt is superseded.
+   * Absent in states from before live usage.
+   */
+  liveTurn?: LiveTurnUsage | null;
   startedAt: string | null;
   finishedAt: string | null;
   stopReason: string | null;
@@ -71,6 +96,8 @@ export interface GenerationState {
   /** While blocked: when the generation fails by itself unless resumed. */
   blockedUntil: string | null;
   tools: ToolState[];
+  /** The generation's tool policy (null for generations started before policies existed). */
+  policy: ToolPolicy | null;
   /**
    * The assistant text so far, superseded attempts removed: its last `maxStateTextChars` characters.
    * The whole text is in the events as they stream and in the transcript.
@@ -101,6 +128,7 @@ export const initialState: GenerationState = Object.freeze({
   errorCode: null,
   blockedUntil: null,
   tools: [],
+  policy: null,
   text: '',
   textOmittedChars: 0,
   iterationTextStart: 0,

@@ -1,5 +1,5 @@
 import { AiActivityKind, type AiActivity } from './ai-activity';
-import type { GenerationState } from './state';
+import { ToolStatus, type GenerationState, type ToolState } from './state';
 
 /** The figures of the status line, from the state and a clock (elapsed time runs while the generation does). */
 export interface StatusFigures {
@@ -43,7 +43,23 @@ export function describeActivity(activity: AiActivity): string {
       return `⏰ Waiting for ${names}…`;
     case AiActivityKind.awaitingDecision:
       return `✋ ${names} failed: retry or skip?`;
+    case AiActivityKind.awaitingApproval:
+      return `✋ ${names} waits for approval: approve or deny?`;
     default:
       return '';
   }
+}
+
+/** Like describeActivity, each tool named by its summary (`⏳ Running write_file src/app.js…`), from the state's tool rows. */
+export function describeDoing(state: GenerationState): string {
+  const { activity } = state;
+  const matches: (tool: ToolState) => boolean =
+    activity.kind === AiActivityKind.waitingForTools
+      ? (tool) => tool.status === ToolStatus.pending
+      : activity.kind === AiActivityKind.awaitingDecision
+        ? (tool) => tool.awaitingDecisionUntil !== null
+        : (tool) => tool.status === ToolStatus.running;
+  const summaries = state.tools.filter(matches).map((tool) => tool.summary || tool.name);
+  // The activity is what the workflow said; rows may lag or lead it by an event, so its names stand in for none.
+  return describeActivity({ ...activity, tools: summaries.length > 0 || activity.tools.length === 0 ? summaries : activity.tools });
 }

@@ -1,8 +1,8 @@
 import { ToolStatus, type ToolState } from './state';
 
-/** One icon per tool status; a failed tool waiting for retry/skip shows the hand. */
+/** One icon per tool status; a tool waiting for a decision (retry/skip) or for approval shows the hand. */
 export function toolIcon(tool: ToolState): string {
-  if (tool.awaitingDecisionUntil !== null) return '✋';
+  if (tool.awaitingDecisionUntil !== null || tool.status === ToolStatus.awaitingApproval) return '✋';
   switch (tool.status) {
     case ToolStatus.pending:
       return '⏰';
@@ -13,7 +13,10 @@ export function toolIcon(tool: ToolState): string {
     case ToolStatus.failed:
       return '❌';
     case ToolStatus.interrupted:
+    case ToolStatus.cancelled:
       return '⛔';
+    case ToolStatus.denied:
+      return '🚫';
     default:
       return '•';
   }
@@ -39,6 +42,7 @@ export function formatToolRow(tool: ToolState, nowMs: number): string {
   let row = parts.join(' · ');
   if (tool.error && tool.status !== ToolStatus.completed) row += ` · ${firstLine(tool.error)}`;
   if (tool.awaitingDecisionUntil !== null) row += ` · retry or skip ${tool.id}`;
+  if (tool.status === ToolStatus.awaitingApproval) row += ` · approve or deny ${tool.id}`;
   return row;
 }
 

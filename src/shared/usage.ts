@@ -21,3 +21,19 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
   };
 }
+
+/** `a` less `b`, field by field: takes a turn's live figures back out of the running total. */
+export function subtractUsage(a: Usage, b: Usage): Usage {
+  return {
+    inputTokens: a.inputTokens - b.inputTokens,
+    outputTokens: a.outputTokens - b.outputTokens,
+    cacheReadInputTokens: a.cacheReadInputTokens - b.cacheReadInputTokens,
+    cacheCreationInputTokens: a.cacheCreationInputTokens - b.cacheCreationInputTokens,
+  };
+}
+
+/** A model turn's usage so far, as the stream's usage events report it (cumulative within the turn), and its cost. */
+export interface LiveUsage {
+  usage: Usage;
+  costUsd: number;
+}

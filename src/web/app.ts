@@ -5,8 +5,8 @@
  */
 import { applyLiveEvent, emptyLiveView, liveViewFromSnapshot, type LiveView } from '../shared/live-view';
 import type { GenerationEvent } from '../shared/events';
-import type { GenerationState } from '../shared/state';
-import { describeActivity, formatStatusLine, statusFigures } from '../shared/status-line';
+import type { GenerationState, ToolState } from '../shared/state';
+import { describeDoing, formatStatusLine, statusFigures } from '../shared/status-line';
 import { formatDuration, toolDurationMs, toolIcon } from '../shared/tool-row';
 
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? localStorage.getItem('toolstream-token') ?? '';
@@ -75,11 +75,16 @@ const terminal = new Set(['generation.completed', 'generation.failed', 'generati
 function livePage(id: string): void {
   let view: LiveView = emptyLiveView;
   let source: EventSource | undefined;
+  let finished = false;
+  /** Every event seq as it arrived, in order: tests read it (window.toolstreamReceivedSeqs) to check nothing was lost or doubled. */
+  const received: number[] = [];
+  (window as unknown as { toolstreamReceivedSeqs: number[] }).toolstreamReceivedSeqs = received;
   const openedTools = new Set<string>();
   $('#temporal-link').setAttribute('href', `${temporalUi}/namespaces/default/workflows/gen-${id}`);
 
   const connect = (): void => {
     source?.close();
+    finished = false;
     const query = `after=${view.state.lastSeq}${token ? `&access_token=${encodeURIComponent(token)}` : ''}`;
     source = new EventSource(`/v1/generations/${id}/stream?${query}`);
     source.addEventListener('snapshot', (message) => {
@@ -87,15 +92,23 @@ function livePage(id: string): void {
       render();
     });
     source.onmessage = null;
-    source.onerror = () => ($('#connection').textContent = 'reconnecting…');
-    source.onopen = () => ($('#connection').textContent = 'live');
+    const opened = source;
+    opened.onerror = () => {
+      $('#connection').textContent = 'reconnecting…';
+      // EventSource retries by itself after a dropped connection, but gives up for good on an HTTP error
+      // (a proxy's 502 while the API restarts): then it is opened again, from the last seq applied.
+      if (opened.readyState === EventSource.CLOSED && !finished) setTimeout(() => source === opened && connect(), 2_000);
+    };
+    opened.onopen = () => ($('#connection').textContent = 'live');
     for (const type of eventTypes) {
-      source.addEventListener(type, (message) => {
+      opened.addEventListener(type, (message) => {
         const event = JSON.parse(message.data) as GenerationEvent;
+        received.push(event.seq);
         if (event.type === 'iteration.started') iterationStarts.set(event.iteration, Date.parse(event.at));
         if (event.type === 'iteration.completed') iterationEnds.set(event.iteration, Date.parse(event.at));
         view = applyLiveEvent(view, event);
         if (terminal.has(event.type) && view.state.lastSeq === event.seq) {
+          finished = true;
           source?.close();
           $('#connection').textContent = 'finished';
         }
@@ -126,7 +139,7 @@ function livePage(id: string): void {
     const now = Date.now();
     const { state } = view;
     $('#status-line').textContent = formatStatusLine(statusFigures(state, now));
-    $('#activity').textContent = describeActivity(state.activity) || state.status;
+    $('#activity').textContent = describeDoing(state) || state.status;
     $('#title').textContent = state.prompt.split('\n', 1)[0] || id;
     $('#text').textContent = view.text;
     $('#thinking').hidden = state.activity.kind !== 'thinking';
@@ -136,7 +149,7 @@ function livePage(id: string): void {
         const details = el('details', {}, el('summary', {}, 'input and result'), el('pre', {}, JSON.stringify(tool.input, null, 2)), el('pre', {}, tool.resultPreview ?? tool.error ?? ''));
         if (openedTools.has(tool.id)) details.setAttribute('open', '');
         details.addEventListener('toggle', () => ((details as HTMLDetailsElement).open ? openedTools.add(tool.id) : openedTools.delete(tool.id)));
-        const buttons = ['retry', 'skip', 'approve', 'deny', 'cancel'].map((decision) => {
+        const buttons = toolCommands(tool).map((decision) => {
           const button = el('button', { type: 'button', 'data-decision': decision, 'aria-label': `${decision} ${tool.summary}` }, decision);
           button.addEventListener('click', command(`/tools/${tool.id}/${decision}`));
           return button;
@@ -161,6 +174,15 @@ function livePage(id: string): void {
   setInterval(render, 500);
 }
 
+/** The per-tool commands that apply to the tool as it stands (the API refuses the others with 409). */
+function toolCommands(tool: ToolState): string[] {
+  if (tool.awaitingDecisionUntil !== null) return ['retry', 'skip'];
+  // Helper statuses newer than this page's types (a tool awaiting approval) are matched by name.
+  if ((tool.status as string) === 'awaiting_approval') return ['approve', 'deny'];
+  if (tool.status === 'pending' || tool.status === 'running') return ['cancel'];
+  return [];
+}
+
 /** One bar per iteration (the model's stream) and one per tool under it, on one time axis. */
 function renderTimeline(view: LiveView, now: number): void {
   const start = view.state.startedAt ? Date.parse(view.state.startedAt) : now;
@@ -183,8 +205,8 @@ function renderTimeline(view: LiveView, now: number): void {
 const iterationStarts = new Map<number, number>();
 const iterationEnds = new Map<number, number>();
 const eventTypes = [
-  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'attempt.superseded', 'attempt.failed', 'tool.detected', 'tool.started',
-  'tool.completed', 'tool.failed', 'tool.interrupted', 'tool.awaiting_decision', 'tool.decided', 'iteration.completed',
+  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'attempt.superseded', 'usage.updated', 'attempt.failed', 'tool.detected', 'tool.started',
+  'tool.completed', 'tool.failed', 'tool.interrupted', 'tool.awaiting_decision', 'tool.decided', 'tool.awaiting_approval', 'tool.approved', 'tool.denied', 'tool.cancelled', 'iteration.completed',
   'generation.blocked', 'generation.resumed', 'message.received', 'generation.completed', 'generation.failed', 'generation.cancelled',
 ];
 

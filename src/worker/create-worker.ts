@@ -10,6 +10,8 @@ import { ConversationStore } from '../storage/conversation-store';
 import { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
 import { createToolRegistry } from '../tools';
+import type { Tracing } from '../observability/tracing';
+import { activityObservability } from './activity-observability';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -21,6 +23,8 @@ export interface WorkerDeps {
   config: Config;
   /** Pass a prebuilt bundle to skip bundling the workflow code again (tests start many workers). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** OpenTelemetry tracing when the OTEL_* variables turn it on. */
+  tracing?: Tracing;
 }
 
 /** Heartbeats carry the partial turn and bring a cancel to a running stream: a short throttle keeps both to half a second. */
@@ -69,5 +73,10 @@ export async function createToolstreamWorker(deps: WorkerDeps): Promise<Worker> 
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxHeartbeatThrottleInterval: heartbeatIntervalMs,
     defaultHeartbeatThrottleInterval: heartbeatIntervalMs,
+    // On shutdown the worker stops polling at once and lets what runs finish; past the grace time its
+    // activities are cancelled and retried on another worker (a stream's calls are claimed, not rerun).
+    shutdownGraceTime: config.shutdownGraceMs,
+    interceptors: { activity: [activityObservability] },
+    ...(deps.tracing && { plugins: [deps.tracing.workerPlugin] }),
   });
 }

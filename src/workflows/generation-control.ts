@@ -88,7 +88,9 @@ export class GenerationControl {
     this.unblockedBy = undefined;
     this.recorder.emit({ type: 'generation.blocked', iteration, error, until: new Date(Date.now() + timeoutMs).toISOString() });
     try {
-      const unblocked = await condition(() => this.unblockedBy !== undefined, timeoutMs);
+      const unblocked = await condition(() => this.unblockedBy !== undefined, timeoutMs, {
+        summary: `blocked at iteration ${iteration}: waiting for resume, a message or cancel`,
+      });
       return unblocked ? (this.unblockedBy ?? 'resume') : 'timeout';
     } finally {
       this.blocked = false;

@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  cancelToolUpdate,
   cancelUpdate,
   claimTurnUpdate,
   eventsQuery,
@@ -17,9 +18,11 @@ import {
   resumeUpdate,
   sendMessageUpdate,
   stateQuery,
+  toolApprovalUpdate,
   toolDecisionUpdate,
   transcriptQuery,
 } from '../shared/definitions';
+import { defaultDenialReason, defaultToolPolicy } from '../shared/tool-policy';
 import type { ConversationCursor, GenerationInput, GenerationResult } from '../shared/generation';
 import type { ModelTurnResult } from '../shared/model-turn';
 import { Conversation } from './conversation';
@@ -40,6 +43,11 @@ import { ToolScheduler } from './tool-scheduler';
 export const Patches = {
   /** The conversation lives in the store and the result is a summary (runs before it carried everything inline). */
   storedConversation: 'stored-conversation',
+  /**
+   * The per-generation tool policy (approval, parallel limit, eager tools), per-tool cancel and own
+   * ids for repeated tool_use ids (runs before it start every call at once).
+   */
+  toolPolicy: 'tool-policy',
   /** A cancel keeps the cut-short turn (text so far, calls with their results) in the conversation; before, it was dropped. */
   cancelKeepsTurn: 'cancel-keeps-turn',
 } as const;
@@ -63,7 +71,8 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const storesConversation = patched(Patches.storedConversation);
   const recorder = new Recorder(options.eventBufferSize, carryOver?.log, options.searchAttributes === true);
   const scope = new CancellationScope();
-  const scheduler = new ToolScheduler(input.generationId, recorder, options, scope);
+  const toolPolicy = patched(Patches.toolPolicy) ? (options.toolPolicy ?? defaultToolPolicy) : undefined;
+  const scheduler = new ToolScheduler(input.generationId, recorder, options, scope, toolPolicy);
   const control = new GenerationControl(scope, recorder, scheduler);
   const conversation = new Conversation(storesConversation, initialCursor(input));
   const spend = new SpendLimit(input.maxCostUsd, recorder, scope);
@@ -85,9 +94,23 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   setHandler(toolDecisionUpdate, (args) => scheduler.decide(args.toolUseId, args.decision), {
     validator: (args) => scheduler.assertDecidable(args.toolUseId),
   });
+  setHandler(
+    toolApprovalUpdate,
+    (args) => scheduler.answerApproval(args.toolUseId, args.approved ? { approved: true } : { approved: false, reason: args.reason?.trim() || defaultDenialReason }),
+    { validator: (args) => scheduler.assertAwaitingApproval(args.toolUseId) },
+  );
+  setHandler(cancelToolUpdate, (args) => scheduler.cancelTool(args.toolUseId), { validator: (args) => scheduler.assertCancellableTool(args.toolUseId) });
 
   if (!carryOver) {
-    recorder.emit({ type: 'generation.started', generationId: input.generationId, prompt: input.prompt, model: input.model, maxIterations: input.maxIterations, ...(input.maxCostUsd !== undefined ? { maxCostUsd: input.maxCostUsd } : {}) });
+    recorder.emit({
+      type: 'generation.started',
+      generationId: input.generationId,
+      prompt: input.prompt,
+      model: input.model,
+      maxIterations: input.maxIterations,
+      ...(toolPolicy ? { policy: toolPolicy } : {}),
+      ...(input.maxCostUsd !== undefined ? { maxCostUsd: input.maxCostUsd } : {}),
+    });
   } else if (carryOver.followUp !== undefined) {
     recorder.emit({ type: 'message.received', text: carryOver.followUp });
     conversation.addUserText(carryOver.followUp);

@@ -23,6 +23,13 @@ export class ModelTurnTracker {
   /** Attempts below this were claimed past by a retry: their late signals are stale. */
   private claimedFrom = 0;
   private closed = false;
+  /** Set while the result is taken: every call in it starts now, eager or not. */
+  private closing = false;
+  /** Resources of this attempt's calls held until the stream ends: later calls on them wait too, to keep their order. */
+  private heldResources = new Set<string>();
+  /** The model's tool_use ids mapped to the calls' own: a repeat of an id used in an earlier turn gets a new one. */
+  private readonly ownIds = new Map<string, string>();
+  private readonly assignedIds = new Set<string>();
 
   constructor(
     readonly iteration: number,
@@ -37,8 +44,9 @@ export class ModelTurnTracker {
     this.enterAttempt(progress.attempt);
     for (const item of progress.items) {
       if (item.type === 'text') this.appendText(item.text, item.at);
-      else this.receiveToolCall(item.call, this.dispatchEarly);
+      else this.receiveToolCall(this.identified(item.call), this.dispatchEarly);
     }
+    if (progress.usage) this.recorder.emit({ type: 'usage.updated', iteration: this.iteration, attempt: this.attempt, ...progress.usage });
     this.recorder.setModelPhase(progress.phase);
   }
 
@@ -78,7 +86,8 @@ export class ModelTurnTracker {
    * reported to the model, with exactly one result.
    */
   close(taken: ModelTurnResult): ModelTurnResult {
-    const result = this.withInputs(taken);
+    const result = this.withInputs(this.withOwnIds(taken));
+    this.closing = true;
     this.enterAttempt(result.streamAttempt);
     if (!result.text.startsWith(this.receivedText)) this.supersede();
     const missing = result.text.slice(this.receivedText.length);
@@ -94,6 +103,39 @@ export class ModelTurnTracker {
       content: [...result.content, ...orphans.map((call) => toolUseBlock(call))],
       toolCalls: [...result.toolCalls, ...orphans],
       stopReason: 'tool_use',
+    };
+  }
+
+  /**
+   * Some proxies number tool calls per response, so a later turn can repeat an id: reusing it would
+   * answer the new call with the old result (and the API refuses repeated tool_use ids). Such a call
+   * gets an id of its own, in the events, the conversation and its tool_result alike.
+   */
+  private ownId(modelId: string): string {
+    const known = this.ownIds.get(modelId);
+    if (known !== undefined) return known;
+    // Already one of ours: what a claim handed back, now in the retried attempt's result.
+    if (this.assignedIds.has(modelId)) return modelId;
+    let id = modelId;
+    for (let n = 2; this.scheduler.isTaken(id) || this.assignedIds.has(id); n++) id = `${modelId}_${n}`;
+    this.ownIds.set(modelId, id);
+    this.assignedIds.add(id);
+    return id;
+  }
+
+  private identified(call: DetectedToolCall): DetectedToolCall {
+    const id = this.ownId(call.id);
+    return id === call.id ? call : { ...call, id, modelToolUseId: call.modelToolUseId ?? call.id };
+  }
+
+  private withOwnIds(result: ModelTurnResult): ModelTurnResult {
+    const renamed = (id: string): boolean => this.ownId(id) !== id;
+    if (!result.toolCalls.some((call) => renamed(call.id))) return result;
+    return {
+      ...result,
+      content: result.content.map((block) => (block.type === 'tool_use' && renamed(block.id) ? { ...block, id: this.ownId(block.id) } : block)),
+      toolCalls: result.toolCalls.map((call) => this.identified(call)),
+      ...(result.inputsOmitted ? { inputsOmitted: result.inputsOmitted.map((id) => this.ownId(id)) } : {}),
     };
   }
 
@@ -114,6 +156,7 @@ export class ModelTurnTracker {
     if (this.receivedText.length > 0) this.supersede();
     this.content = [];
     this.toolCalls = [];
+    this.heldResources = new Set();
     this.attempt = attempt;
   }
 
@@ -131,6 +174,13 @@ export class ModelTurnTracker {
     for (const piece of textPieces(text)) this.recorder.emit({ type: 'text.delta', iteration: this.iteration, attempt: this.attempt, text: piece }, at);
   }
 
+  /** A call not in the policy's `eagerTools` starts when the stream ends, and so does any later call on its resource. */
+  private heldUntilStreamEnds(call: DetectedToolCall): boolean {
+    const held = !this.scheduler.startsEarly(call.name) || (call.resourceKey !== null && this.heldResources.has(call.resourceKey));
+    if (held && call.resourceKey !== null) this.heldResources.add(call.resourceKey);
+    return held;
+  }
+
   private receiveToolCall(call: DetectedToolCall, dispatch: boolean): void {
     if (!this.inputs.has(call.id)) this.inputs.set(call.id, call.input);
     if (!this.toolCalls.some((known) => known.id === call.id)) {
@@ -138,6 +188,7 @@ export class ModelTurnTracker {
       this.content.push(toolUseBlock(call));
     }
     if (!dispatch) return;
+    if (!this.closing && this.heldUntilStreamEnds(call)) return;
     if (!this.dispatched.some((known) => known.id === call.id)) this.dispatched.push(call);
     this.scheduler.dispatch(call, this.iteration);
   }

@@ -3,6 +3,7 @@ import { boundEvent } from '../shared/bounded-event';
 import { EventLog, type EventLogSnapshot } from '../shared/event-log';
 import type { GenerationEventBody } from '../shared/events';
 import { GenerationStatus, ToolStatus, type GenerationState } from '../shared/state';
+import { CurrentDetails } from './current-details';
 import { SearchAttributeSync } from './search-attributes';
 
 /** Workflow time is the current workflow task's time: deterministic, and close to when it happened. */
@@ -18,6 +19,7 @@ export class Recorder {
   readonly log: EventLog;
   private modelPhase: ModelPhase = 'none';
   private readonly searchAttributes: SearchAttributeSync;
+  private readonly details = new CurrentDetails();
 
   /** A run that continues a generation starts from the previous run's log, so `seq` goes on unbroken. */
   constructor(eventBufferSize: number, carried?: EventLogSnapshot, upsertSearchAttributes = false) {
@@ -33,12 +35,14 @@ export class Recorder {
     this.log.append(boundEvent(body), at);
     this.refreshActivity(at);
     this.searchAttributes.sync(this.log.state);
+    this.details.refresh(this.log.state, body.type);
   }
 
   setModelPhase(phase: ModelPhase, at: string = nowIso()): void {
     if (phase === this.modelPhase) return;
     this.modelPhase = phase;
     this.refreshActivity(at);
+    this.details.refresh(this.log.state);
   }
 
   private refreshActivity(at: string): void {
@@ -49,6 +53,7 @@ export class Recorder {
       runningToolNames: state.tools.filter((tool) => tool.status === ToolStatus.running).map((tool) => tool.name),
       waitingToolNames: state.tools.filter((tool) => tool.status === ToolStatus.pending).map((tool) => tool.name),
       undecidedToolNames: state.tools.filter((tool) => tool.awaitingDecisionUntil !== null).map((tool) => tool.name),
+      unapprovedToolNames: state.tools.filter((tool) => tool.status === ToolStatus.awaitingApproval).map((tool) => tool.name),
     });
     if (!sameActivity(next, state.activity)) this.log.append({ type: 'activity.changed', activity: next }, at);
   }

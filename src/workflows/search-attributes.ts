@@ -1,6 +1,6 @@
 import { inWorkflowContext, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { searchAttributeKeys as keys, titleOf } from '../shared/search-attributes';
+import { searchAttributeKeys as keys, searchStatusOf, titleOf } from '../shared/search-attributes';
 import { ToolStatus, type GenerationState } from '../shared/state';
 
 /**
@@ -21,7 +21,7 @@ export class SearchAttributeSync {
     // Histories recorded before this existed have no upserts: replaying them must not add any.
     if (!patched('toolstream-search-attributes')) return;
     const pairs: SearchAttributeUpdatePair[] = [
-      { key: keys.status, value: state.status },
+      { key: keys.status, value: searchStatusOf(state) },
       { key: keys.model, value: state.model },
       { key: keys.costUsd, value: state.costUsd },
       { key: keys.iterations, value: state.iteration },

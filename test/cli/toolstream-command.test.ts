@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { promptFor } from '../support/scenario';
+import { screenshotTerminal, updatingScreenshots } from '../support/screenshots';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
@@ -78,6 +79,7 @@ test('piped: `run` streams text, tool rows and the status line as plain lines, a
   expect(result.stdout.trimEnd().split('\n').at(-1)).toBe('completed (end_turn)');
   expect(result.stdout).toMatch(statusLine);
   expect(result.stderr).toMatch(/^generation [\w-]+$/m);
+  if (updatingScreenshots) await screenshotTerminal(result.stdout, 'terminal.png', `npx toolstream run "${promptFor('build')}"`);
 });
 
 test('on a terminal: redrawn status at the bottom, colours, and the same outcome; NO_COLOR drops the colours', async () => {
@@ -128,7 +130,10 @@ test('commands print the API answer, and its error clearly when it refuses', asy
   expect(cancel.stderr).toMatch(/^error: 409 conflict: /m);
   const approve = await run(['approve', id, 'toolu_cli_1']);
   expect(approve.code).toBe(2);
-  expect(approve.stderr).toMatch(/^error: 404 route_not_found: No route for POST \/v1\/generations\/[\w-]+\/tools\/toolu_cli_1\/approve/m);
+  expect(approve.stderr).toMatch(/^error: 409 conflict: Generation [\w-]+ is finished/m);
+  const deny = await run(['deny', id, 'toolu_cli_1', '--reason', 'not now']);
+  expect(deny.code).toBe(2);
+  expect(deny.stderr).toMatch(/^error: 409 conflict: Generation [\w-]+ is finished/m);
   const unauthorized = await run(['watch', id], { env: { TOOLSTREAM_API_TOKEN: 'wrong' } });
   expect(unauthorized.code).toBe(2);
   expect(unauthorized.stdout).toContain('error: 401 unauthorized');

@@ -7,7 +7,7 @@ import { workflowIdFor } from '../../src/shared/generation';
 import { costUsd, defaultPriceTable, findPrice } from '../../src/shared/pricing';
 import { foldEvents } from '../../src/shared/reducer';
 import { isFinished, type GenerationState } from '../../src/shared/state';
-import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
@@ -151,7 +151,7 @@ describe('with the default event buffer', () => {
     await waitFor(() => worker.getState() === 'STOPPED');
 
     // A fresh API instance: nothing cached, no worker to replay on; it must read the workflow result.
-    const handler = createHttpHandler({
+    const handler = createApp({
       generations: new GenerationService({
         connection: env.connection,
         namespace: 'default',

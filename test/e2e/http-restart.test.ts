@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
-import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
@@ -44,7 +44,7 @@ async function startApi(port: number): Promise<Api> {
     generationOptions: defaultGenerationOptions,
     storage: harness.storage,
   });
-  const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, storage: harness.storage, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
+  const handler = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, storage: harness.storage, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
   const server = await new Promise<http.Server>((resolve, reject) => {
     const listening = http.createServer(handler);
     listening.once('error', reject);

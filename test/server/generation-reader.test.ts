@@ -4,7 +4,7 @@ import { Connection, ServiceError, type WorkflowHandle } from '@temporalio/clien
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
-import { createHttpHandler } from '../../src/server/create-http-handler';
+import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationReader, type EventsQueryFn, type GenerationReaderOptions } from '../../src/server/generation-reader';
 import { GenerationService } from '../../src/server/generation-service';
@@ -20,7 +20,8 @@ import { promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
-const bufferSize = 10;
+// Small, so that `chatty` overflows it; the `held` generation fits whole.
+const bufferSize = 12;
 const done: ScriptedTurn = { steps: [{ type: 'text', text: 'Done.' }] };
 
 const scenarios: Record<string, Scenario> = {
@@ -83,7 +84,8 @@ async function waitForWorkflowState(id: string, condition: (state: GenerationSta
 
 /** The model's stream has ended and the sleep tool runs: nothing happens for a few seconds. */
 const sleeping = (state: GenerationState): boolean =>
-  state.usage.outputTokens > 0 && state.tools.some((tool) => tool.name === 'sleep' && tool.status === 'running');
+  // stopReason is set when the iteration completes (usage grows live, so it says nothing about the end of the stream).
+  state.stopReason !== null && state.tools.some((tool) => tool.name === 'sleep' && tool.status === 'running');
 
 function busyError(): ServiceError {
   // What the client throws when the server refuses a query: a gRPC error with RESOURCE_EXHAUSTED inside.
@@ -282,7 +284,7 @@ describe('when Temporal refuses', () => {
       storage: harness.storage,
       reader: { queryEvents: refusingFirst(Number.POSITIVE_INFINITY, busyError), busyRetry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 5 } },
     });
-    const handler = createHttpHandler({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }), log: () => undefined });
+    const handler = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }) });
     const server = http.createServer(handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {

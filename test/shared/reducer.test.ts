@@ -113,6 +113,7 @@ describe('tools', () => {
         resultPreview: null,
         error: null,
         awaitingDecisionUntil: null,
+        awaitingApprovalUntil: null,
       },
     ]);
   });
@@ -159,6 +160,44 @@ describe('tools', () => {
     const before = fold([started, detected('a')]);
     const after = fold([{ type: 'tool.completed', toolUseId: 'nope', attempt: 1, resultPreview: 'x', durationMs: 1 }], before);
     expect(after).toEqual({ ...before, lastSeq: before.lastSeq + 1 });
+  });
+});
+
+describe('tool policy', () => {
+  const policy = { onToolFailure: 'report', toolDecisionTimeoutMs: 0, approval: ['write_file'], approvalTimeoutMs: 1000, maxParallelTools: 8, eagerTools: 'all' } as const;
+
+  test('generation.started echoes the policy; events from before policies leave it null', () => {
+    expect(fold([{ ...started, policy: { ...policy, approval: ['write_file'] } }]).policy).toEqual(policy);
+    expect(fold([started]).policy).toBeNull();
+  });
+
+  test('awaiting approval makes the generation waiting; approved goes back to pending and running', () => {
+    const waiting = fold([started, detected('a'), { type: 'tool.awaiting_approval', toolUseId: 'a', until: at(60) }]);
+    expect(waiting.status).toBe('waiting');
+    expect(waiting.tools[0]).toMatchObject({ status: 'awaiting_approval', awaitingApprovalUntil: at(60) });
+    const approved = fold([{ type: 'tool.approved', toolUseId: 'a' }], waiting);
+    expect(approved.status).toBe('running');
+    expect(approved.tools[0]).toMatchObject({ status: 'pending', awaitingApprovalUntil: null });
+  });
+
+  test('denied is final with the reason as the error; cancelled is final with its attempts', () => {
+    const denied = fold([
+      started,
+      detected('a'),
+      detected('b'),
+      { type: 'tool.awaiting_approval', toolUseId: 'a', until: at(60) },
+      { type: 'tool.denied', toolUseId: 'a', reason: 'Not today', by: 'user' },
+      { type: 'tool.started', toolUseId: 'b', attempt: 1 },
+      { type: 'tool.cancelled', toolUseId: 'b', attempt: 1 },
+    ]);
+    expect(denied.status).toBe('running');
+    expect(denied.tools[0]).toMatchObject({ status: 'denied', error: 'Not today', completedAt: at(5), awaitingApprovalUntil: null });
+    expect(denied.tools[1]).toMatchObject({ status: 'cancelled', attempts: 1, completedAt: at(7) });
+  });
+
+  test('a renamed repeated id keeps the model id beside its own', () => {
+    const state = fold([started, { ...detected('call_0_2'), modelToolUseId: 'call_0' } as GenerationEventBody]);
+    expect(state.tools[0]).toMatchObject({ id: 'call_0_2', modelToolUseId: 'call_0' });
   });
 });
 

@@ -25,7 +25,7 @@ export function captureRuntimeLogs(options: { quiet?: boolean } = {}): { lines: 
 }
 
 /** A real Temporal dev server from the installed CLI (nothing is downloaded), eager activities on. */
-export function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
+export function createTemporalEnv(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     // Worker lifecycle chatter at INFO buries test failures; warnings and errors still show.
     Runtime.install({ logger: new DefaultLogger('WARN', printRuntimeLog) });
@@ -36,6 +36,8 @@ export function createTemporalEnv(): Promise<TestWorkflowEnvironment> {
       executable: { type: 'existing-path', path: findTemporalCli() },
       extraArgs: [...devServerDynamicConfig, ...devServerSearchAttributes],
       log: { format: 'pretty', level: 'warn' },
+      // The Web UI only where a test opens it: it costs start-up time.
+      ...(options.uiPort === undefined ? {} : { ui: true, uiPort: options.uiPort }),
     },
   });
 }

@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { startFakeAnthropic, type FakeAnthropicOptions, type FakeAnthropicServer, type Scenario } from '../../src/fake-anthropic';
 import { startToolstream, type RunningToolstream } from '../../src/runtime/start-toolstream';
 import { createStorage, type Storage } from '../../src/storage/storage';
+import type { Logger } from '../../src/observability/logger';
 import { ApiClient } from './api-client';
 
 export interface Harness {
@@ -27,6 +28,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Passed to the fake model: 'last' for runs whose requests add up to gigabytes. */
   keepRequestBodies?: FakeAnthropicOptions['keepRequestBodies'];
+  /** Where the API's access and error logs go; silent without one. */
+  logger?: Logger;
 }
 
 let taskQueueCounter = 0;
@@ -56,6 +59,8 @@ export async function startHarness(
     TOOLSTREAM_WORKSPACE_DIR: workspaceDir,
     TOOLSTREAM_TEST_TOOLS: '1',
     TOOLSTREAM_STORE_DIR: storeDir,
+    // Closing at the end of a test cancels what still runs at once rather than waiting out a grace time.
+    TOOLSTREAM_SHUTDOWN_GRACE_MS: '0',
     ...options.env,
   });
   const storage = await createStorage(config);
@@ -65,6 +70,7 @@ export async function startHarness(
     connection: env.connection,
     storage,
     workflowBundle,
+    logger: options.logger,
   });
   return {
     // With TOOLSTREAM_API_TOKEN set, the harness's client is an authorized one.

@@ -62,7 +62,14 @@ describe('tool catalog', () => {
       expect(catalog.validate('read_file', { path: 'src/Other.tsx' })).toMatchObject({ resourceKey: 'file:src/Other.tsx' });
     });
 
-    it('gives list_files, rename_app and the test tools their own keys', () => {
+    it('gives rename_app the key of the file it changes, so it keeps its order with write_file app.json', () => {
+      const rename = catalog.validate('rename_app', { name: 'CalcPro' });
+      const write = catalog.validate('write_file', { path: './app.json', content: '{}' });
+      expect(rename).toMatchObject({ ok: true, resourceKey: 'file:app.json' });
+      expect(write).toMatchObject({ ok: true, resourceKey: 'file:app.json' });
+    });
+
+    it('gives list_files and the test tools their own keys', () => {
       const keyOf = (name: string, input: unknown) => {
         const validation = catalog.validate(name, input);
         return validation.ok ? validation.resourceKey : validation.error;
@@ -70,7 +77,6 @@ describe('tool catalog', () => {
       expect(keyOf('list_files', {})).toBe('dir:.');
       expect(keyOf('list_files', { path: './' })).toBe('dir:.');
       expect(keyOf('list_files', { path: './src/' })).toBe('dir:src');
-      expect(keyOf('rename_app', { name: 'CalcPro' })).toBe('app:name');
       expect(keyOf('fail', { key: 'k', times: 1 })).toBe('test:fail:k');
       expect(keyOf('count', { key: 'k' })).toBe('test:count:k');
       expect(keyOf('sleep', { ms: 1 })).toBeNull();

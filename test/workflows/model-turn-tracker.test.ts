@@ -30,11 +30,15 @@ function result(streamAttempt: number, text: string, toolCalls: DetectedToolCall
 }
 
 /** The tracker with a real recorder and a scheduler that only records what it was handed. */
-function setup() {
+function setup(policy: { taken?: string[]; lazyTools?: string[] } = {}) {
   const recorder = new Recorder(1000);
   recorder.emit({ type: 'iteration.started', iteration: 1 }, at);
   const dispatched: string[] = [];
-  const scheduler = { dispatch: (c: DetectedToolCall) => dispatched.push(c.id) } as unknown as ToolScheduler;
+  const scheduler = {
+    dispatch: (c: DetectedToolCall) => dispatched.push(c.id),
+    startsEarly: (name: string) => !(policy.lazyTools ?? []).includes(name),
+    isTaken: (id: string) => (policy.taken ?? []).includes(id),
+  } as unknown as ToolScheduler;
   const tracker = new ModelTurnTracker(1, recorder, scheduler);
   const events = () => recorder.log.read(0, 1000).events;
   return { recorder, tracker, dispatched, events };
@@ -151,5 +155,37 @@ describe('a retry claiming the turn', () => {
     const { tracker } = setup();
     tracker.close(result(1, 'done'));
     expect(tracker.claim(2)).toBeNull();
+  });
+});
+
+describe('with a tool policy', () => {
+  test('a call whose id an earlier turn used gets its own, in the dispatch, the content and the tool calls', () => {
+    const { tracker, dispatched } = setup({ taken: ['a', 'a_2'] });
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }]));
+    const taken = result(1, '', [call('a'), call('b')]);
+    const turn = tracker.close({ ...taken, content: [{ type: 'tool_use', id: 'a', name: 'write_file', input: {} }, { type: 'tool_use', id: 'b', name: 'write_file', input: {} }] });
+    expect([...new Set(dispatched)]).toEqual(['a_3', 'b']);
+    expect(turn.toolCalls.map((known) => [known.id, known.modelToolUseId])).toEqual([
+      ['a_3', 'a'],
+      ['b', undefined],
+    ]);
+    expect(turn.content.map((block) => block.type === 'tool_use' && block.id)).toEqual(['a_3', 'b']);
+  });
+
+  test('a call left out of eagerTools, and a later call on its resource, start only when the stream ends', () => {
+    const { tracker, dispatched } = setup({ lazyTools: ['write_file'] });
+    const edit: DetectedToolCall = { ...call('x'), id: 'edit_x', name: 'edit_file' };
+    const other: DetectedToolCall = { ...call('y'), name: 'edit_file' };
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('x') }, { type: 'tool_call', call: edit }, { type: 'tool_call', call: other }]));
+    expect(dispatched).toEqual(['y']);
+    tracker.close(result(1, '', [call('x'), edit, other]));
+    expect([...new Set(dispatched)]).toEqual(['y', 'x', 'edit_x']);
+  });
+
+  test('a held call of an attempt that is superseded never starts', () => {
+    const { tracker, dispatched } = setup({ lazyTools: ['write_file'] });
+    tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('old') }]));
+    tracker.close(result(2, 'Answered differently.'));
+    expect(dispatched).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import type { ModelPhase } from '../../shared/ai-activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { formatBytes, limitExceededType } from '../../shared/limits';
 import type { DetectedToolCall, StreamItem, StreamProgress } from '../../shared/model-turn';
+import type { LiveUsage } from '../../shared/usage';
 
 export type SendProgress = (progress: StreamProgress) => Promise<void>;
 
@@ -41,6 +42,8 @@ export class ProgressSender {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private failure: unknown;
+  private usageNow: LiveUsage | undefined;
+  private usageSent: LiveUsage | undefined;
   /** Tool calls the workflow has received: what comes after may leave their input out. */
   readonly deliveredToolCalls = new Set<string>();
 
@@ -62,6 +65,11 @@ export class ProgressSender {
     if (last?.type === 'text') last.text += text;
     else this.pending.push({ type: 'text', text, at: new Date().toISOString() });
     this.flushSoon();
+  }
+
+  /** The stream's latest usage figures: they ride on the next signal that goes out anyway, never on one of their own. */
+  usage(usage: LiveUsage): void {
+    this.usageNow = usage;
   }
 
   toolCall(call: DetectedToolCall): void {
@@ -89,6 +97,8 @@ export class ProgressSender {
 
   /** Sends what is left and waits for every signal; rejects with the first send failure. */
   async close(): Promise<void> {
+    // The turn's result reports the final usage a moment later: the last signals need not carry it.
+    this.usageSent = this.usageNow;
     this.flushNow();
     await this.chain;
     if (this.failure !== undefined) throw this.failure;
@@ -117,7 +127,8 @@ export class ProgressSender {
     const items = this.pending;
     this.pending = [];
     const phase = this.phase;
-    const progress = { ...this.route, phase, items };
+    const usage = this.usageNow !== this.usageSent ? this.usageNow : undefined;
+    const progress: StreamProgress = { ...this.route, phase, items, ...(usage ? { usage } : {}) };
     const limit = this.options.payloadLimitBytes;
     if (limit !== null && limit !== undefined) {
       const size = Buffer.byteLength(JSON.stringify(progress));
@@ -128,6 +139,7 @@ export class ProgressSender {
       try {
         await this.send(progress);
         this.phaseSent = phase;
+        if (usage) this.usageSent = usage;
         for (const item of items) if (item.type === 'tool_call') this.deliveredToolCalls.add(item.call.id);
         return;
       } catch (err) {

@@ -19,6 +19,8 @@ export interface AssemblerListener {
   onText(text: string): void;
   onToolUse(toolUse: CompletedToolUse): void;
   onBlockStart(blockType: string): void;
+  /** message_start and every message_delta: the turn's usage so far. */
+  onUsage?(usage: Usage): void;
 }
 
 export interface AssembledTurn {
@@ -61,6 +63,7 @@ export class StreamAssembler {
     switch (event.type) {
       case 'message_start':
         this.usage = mergeUsage(zeroUsage, event.message.usage);
+        this.listener.onUsage?.(this.usage);
         break;
       case 'content_block_start':
         this.blocks.set(event.index, { block: { ...(event.content_block as unknown as OpenBlock['block']) }, json: '', stopped: false });
@@ -75,6 +78,7 @@ export class StreamAssembler {
       case 'message_delta':
         this.stopReason = event.delta.stop_reason ?? this.stopReason;
         this.usage = mergeUsage(this.usage, event.usage);
+        this.listener.onUsage?.(this.usage);
         break;
       case 'message_stop':
         this.sawMessageStop = true;

@@ -81,6 +81,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         sender.setPhase(type === 'thinking' || type === 'redacted_thinking' ? 'thinking' : 'streaming');
         if (type === 'tool_use') sender.toolCallStarting();
       },
+      onUsage: (usage) => sender.usage({ usage, costUsd: costUsd(price, usage) }),
       onToolUse: (toolUse) => {
         const call = detectToolCall(deps.tools, toolUse);
         spend.streamed(JSON.stringify(call.input).length);

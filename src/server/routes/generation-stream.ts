@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { ApiMetrics } from '../api-metrics';
 import { maxEventPageSize } from '../../shared/event-log';
 import { isFinished } from '../../shared/state';
 import type { GenerationFollowers } from '../generation-followers';
@@ -13,6 +14,7 @@ export interface StreamOptions {
   keepAliveMs?: number;
   /** A client this many bytes behind is cut off; it reconnects with Last-Event-ID and loses nothing. */
   maxBufferedBytes?: number;
+  metrics?: ApiMetrics;
 }
 
 /**
@@ -38,6 +40,7 @@ export function streamGeneration(generations: GenerationService, followers: Gene
       'x-accel-buffering': 'no',
     });
     res.write(retryFrame(1_000));
+    options.metrics?.openStreams.inc();
 
     let closed = false;
     let pumping = false;
@@ -51,6 +54,7 @@ export function streamGeneration(generations: GenerationService, followers: Gene
     function finish(abort = false): void {
       if (closed) return;
       closed = true;
+      options.metrics?.openStreams.dec();
       clearInterval(keepAlive);
       unsubscribe();
       if (abort) res.destroy();

@@ -1,24 +1,47 @@
 import { Router } from 'express';
+import type { ApiMetrics } from '../api-metrics';
 import type { GenerationCommands } from '../generation-commands';
 import type { GenerationFollowers } from '../generation-followers';
 import { readGeneration } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
 import { readEventsWaiting } from '../long-poll';
-import { cancelBody, createGenerationBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
+import { cancelBody, createGenerationBody, denyToolBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
+import { generationIdForKey } from '../idempotency';
 import { streamGeneration, type StreamOptions } from './generation-stream';
 
 export function generationsRouter(
   generations: GenerationService,
   commands: GenerationCommands,
   followers: GenerationFollowers,
-  streamOptions: StreamOptions = {},
+  streamOptions: StreamOptions & { metrics?: ApiMetrics } = {},
 ): Router {
   const router = Router();
+  const { metrics } = streamOptions;
+  // Noted for the access log, which writes its line after the router is done with the request.
+  router.param('id', function noteGenerationId(_req, res, next, id: string) {
+    res.locals.generationId = id;
+    next();
+  });
+  router.param('toolUseId', function noteToolUseId(_req, res, next, toolUseId: string) {
+    res.locals.toolUseId = toolUseId;
+    next();
+  });
 
   router.post('/', async function createGeneration(req, res) {
     const body = parseOr400(createGenerationBody, req.body, 'body');
-    const created = await generations.create(body);
-    res.status(201).location(`/v1/generations/${created.id}`).json(created);
+    const key = req.get('idempotency-key');
+    // Scoped by task queue: two deployments sharing a namespace keep their keys apart.
+    const keyedId = key === undefined ? undefined : generationIdForKey(key, generations.scope);
+    try {
+      const { generation, started } = await generations.create(body, keyedId);
+      metrics?.generationsCreated.inc({ outcome: started ? 'started' : 'replayed' });
+      res.locals.generationId = generation.id;
+      res.status(started ? 201 : 200).location(`/v1/generations/${generation.id}`).json(generation);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status === 409 || status === 429) metrics?.generationsCreated.inc({ outcome: status === 409 ? 'conflict' : 'limited' });
+      throw err;
+    }
   });
 
   router.get('/', async function listGenerations(req, res) {
@@ -32,7 +55,13 @@ export function generationsRouter(
   router.get('/:id/events', async function getGenerationEvents(req, res) {
     const hungUp = new AbortController();
     res.on('close', () => hungUp.abort());
-    res.json(await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
+    const waiting = req.query.wait !== undefined && metrics !== undefined;
+    if (waiting) metrics.longPolls.inc();
+    try {
+      res.json(await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
+    } finally {
+      if (waiting) metrics.longPolls.dec();
+    }
   });
 
   router.get('/:id/transcript', async function getTranscript(req, res) {
@@ -69,6 +98,27 @@ export function generationsRouter(
       res.status(202).json(await commands.decideTool(id, toolUseId, decision));
     });
   }
+
+  router.post('/:id/tools/:toolUseId/approve', async function approveTool(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+    parseOr400(emptyBody, req.body, 'body');
+    res.status(202).json(await commands.answerApproval(id, toolUseId, true, undefined));
+  });
+
+  router.post('/:id/tools/:toolUseId/deny', async function denyTool(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+    const { reason } = parseOr400(denyToolBody, req.body, 'body');
+    res.status(202).json(await commands.answerApproval(id, toolUseId, false, reason));
+  });
+
+  router.post('/:id/tools/:toolUseId/cancel', async function cancelTool(req, res) {
+    const id = parseOr400(generationIdParam, req.params.id, 'id');
+    const toolUseId = parseOr400(toolUseIdParam, req.params.toolUseId, 'toolUseId');
+    parseOr400(emptyBody, req.body, 'body');
+    res.status(202).json(await commands.cancelTool(id, toolUseId));
+  });
 
   return router;
 }

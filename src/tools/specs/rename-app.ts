@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { ToolSpec } from '../tool-spec';
+import { normalizeWorkspacePath } from '../workspace/workspace-path';
+
+/** The file rename_app changes: its calls share a resource with write_file, edit_file and read_file of it. */
+export const appFile = 'app.json';
 
 export const renameAppInput = z.object({
   name: z
@@ -16,6 +20,6 @@ export const renameAppSpec: ToolSpec<RenameAppInput> = {
   name: 'rename_app',
   description: "Set the app's display name (stored in app.json in the workspace).",
   inputSchema: renameAppInput,
-  resourceKey: () => 'app:name',
+  resourceKey: () => `file:${normalizeWorkspacePath(appFile)}`,
   summary: (input) => `rename_app ${input.name}`,
 };
