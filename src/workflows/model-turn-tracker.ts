@@ -116,8 +116,9 @@ export class ModelTurnTracker {
     if (known !== undefined) return known;
     // Already one of ours: what a claim handed back, now in the retried attempt's result.
     if (this.assignedIds.has(modelId)) return modelId;
+    // `_i<iteration>`: apart from the `_<n>` the model activity gives a repeat within one response.
     let id = modelId;
-    for (let n = 2; this.scheduler.isTaken(id) || this.assignedIds.has(id); n++) id = `${modelId}_${n}`;
+    for (let n = 1; this.scheduler.isTaken(id) || this.assignedIds.has(id); n++) id = n === 1 ? `${modelId}_i${this.iteration}` : `${modelId}_i${this.iteration}_${n}`;
     this.ownIds.set(modelId, id);
     this.assignedIds.add(id);
     return id;

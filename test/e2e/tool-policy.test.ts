@@ -50,7 +50,13 @@ const scenarios: Record<string, Scenario> = {
   // A proxy that numbers calls per response: the second turn repeats the first one's id.
   repeatedIds: [
     { steps: [{ type: 'tool_use', id: 'call_0', name: 'count', input: { key: 'first' } }] },
-    { steps: [{ type: 'tool_use', id: 'call_0', name: 'count', input: { key: 'second' } }] },
+    {
+      steps: [
+        { type: 'tool_use', id: 'call_0', name: 'count', input: { key: 'second' } },
+        // And one that numbers them not at all: the same id twice in one response.
+        { type: 'tool_use', id: 'call_0', name: 'count', input: { key: 'third' } },
+      ],
+    },
     done,
   ],
   appFile: [
@@ -284,16 +290,17 @@ describe('odd model output', () => {
     const id = await harness.api.create(promptFor('repeatedIds'));
     const events = await harness.api.pollToEnd(id);
     const state = await harness.api.state(id);
+    // Repeated in a later turn: `_i<iteration>`; repeated within one response: `_<n>` (the model activity's).
     expect(state.tools.map((tool) => [tool.id, tool.modelToolUseId, tool.status])).toEqual([
       ['call_0', undefined, 'completed'],
+      ['call_0_i2', 'call_0', 'completed'],
       ['call_0_2', 'call_0', 'completed'],
     ]);
-    expect(eventsOfType(events, 'tool.detected')[1]).toMatchObject({ toolUseId: 'call_0_2', modelToolUseId: 'call_0' });
+    expect(eventsOfType(events, 'tool.detected')[1]).toMatchObject({ toolUseId: 'call_0_i2', modelToolUseId: 'call_0' });
     const workspace = harness.workspaceOf(id);
-    expect(fs.readFileSync(path.join(workspace, '.count-first'), 'utf8')).toBe('1');
-    expect(fs.readFileSync(path.join(workspace, '.count-second'), 'utf8')).toBe('1');
+    for (const key of ['first', 'second', 'third']) expect(fs.readFileSync(path.join(workspace, `.count-${key}`), 'utf8')).toBe('1');
     const results = toolResults('repeatedIds');
-    expect([...results.keys()]).toEqual(['call_0', 'call_0_2']);
+    expect([...results.keys()]).toEqual(['call_0', 'call_0_i2', 'call_0_2']);
     expect(state.status).toBe('completed');
   });
 

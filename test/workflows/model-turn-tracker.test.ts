@@ -160,16 +160,16 @@ describe('a retry claiming the turn', () => {
 
 describe('with a tool policy', () => {
   test('a call whose id an earlier turn used gets its own, in the dispatch, the content and the tool calls', () => {
-    const { tracker, dispatched } = setup({ taken: ['a', 'a_2'] });
+    const { tracker, dispatched } = setup({ taken: ['a', 'a_i1'] });
     tracker.onProgress(progress(1, [{ type: 'tool_call', call: call('a') }]));
     const taken = result(1, '', [call('a'), call('b')]);
     const turn = tracker.close({ ...taken, content: [{ type: 'tool_use', id: 'a', name: 'write_file', input: {} }, { type: 'tool_use', id: 'b', name: 'write_file', input: {} }] });
-    expect([...new Set(dispatched)]).toEqual(['a_3', 'b']);
+    expect([...new Set(dispatched)]).toEqual(['a_i1_2', 'b']);
     expect(turn.toolCalls.map((known) => [known.id, known.modelToolUseId])).toEqual([
-      ['a_3', 'a'],
+      ['a_i1_2', 'a'],
       ['b', undefined],
     ]);
-    expect(turn.content.map((block) => block.type === 'tool_use' && block.id)).toEqual(['a_3', 'b']);
+    expect(turn.content.map((block) => block.type === 'tool_use' && block.id)).toEqual(['a_i1_2', 'b']);
   });
 
   test('a call left out of eagerTools, and a later call on its resource, start only when the stream ends', () => {

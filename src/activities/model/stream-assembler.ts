@@ -13,6 +13,8 @@ export interface CompletedToolUse {
   /** Why the streamed JSON was unusable, or null. */
   parseError: string | null;
   rawJson: string;
+  /** Set when the response repeated this id: the id the model gave (`id` is the call's own). */
+  modelId?: string;
 }
 
 export interface AssemblerListener {
@@ -47,6 +49,7 @@ interface OpenBlock {
 export class StreamAssembler {
   private readonly blocks = new Map<number, OpenBlock>();
   private readonly toolUses: CompletedToolUse[] = [];
+  private readonly toolUseIds = new Set<string>();
   private usage: Usage = zeroUsage;
   private stopReason: string | null = null;
   private text = '';
@@ -144,8 +147,16 @@ export class StreamAssembler {
     const parsed = parseToolInput(open.json);
     block.input = parsed.input;
     if (block.type === 'server_tool_use') return;
+    // Some proxies repeat a tool_use id within one response: the API would refuse the conversation, and
+    // the two calls would pass for one. The repeat gets an id of its own, in the content as well.
+    const modelId = String(block.id);
+    let id = modelId;
+    for (let n = 2; this.toolUseIds.has(id); n++) id = `${modelId}_${n}`;
+    this.toolUseIds.add(id);
+    block.id = id;
     const toolUse: CompletedToolUse = {
-      id: String(block.id),
+      ...(id !== modelId ? { modelId } : {}),
+      id,
       name: String(block.name),
       input: parsed.input,
       parseError: parsed.error,

@@ -233,7 +233,7 @@ function undeliverable(err: unknown): ApplicationFailure {
 
 function detectToolCall(tools: ToolRegistry, toolUse: CompletedToolUse): DetectedToolCall {
   const detectedAt = new Date().toISOString();
-  const base = { id: toolUse.id, name: toolUse.name, input: toolUse.input, detectedAt };
+  const base = { id: toolUse.id, name: toolUse.name, input: toolUse.input, detectedAt, ...(toolUse.modelId !== undefined ? { modelToolUseId: toolUse.modelId } : {}) };
   if (toolUse.parseError !== null) {
     return { ...base, summary: toolUse.name, resourceKey: null, rejection: `Invalid input for ${toolUse.name}: ${toolUse.parseError}. The tool was not run.` };
   }

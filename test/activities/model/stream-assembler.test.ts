@@ -382,6 +382,16 @@ describe('StreamAssembler on hand-built events', () => {
     expect(assembler.result().toolUses).toHaveLength(1);
   });
 
+  test('a tool_use id repeated within the response gets an id of its own, in the call and the content', () => {
+    const { assembler, calls } = replay([...toolBlock(0, 'call_0', ['{}']), ...toolBlock(1, 'call_0', ['{}']), ...toolBlock(2, 'call_0', ['{}'])]);
+    expect(toolCalls(calls).map((call) => [call.toolUse.id, call.toolUse.modelId])).toEqual([
+      ['call_0', undefined],
+      ['call_0_2', 'call_0'],
+      ['call_0_3', 'call_0'],
+    ]);
+    expect(assembler.result().content.map((block) => block.type === 'tool_use' && block.id)).toEqual(['call_0', 'call_0_2', 'call_0_3']);
+  });
+
   test('deltas and stops for a block that never started are ignored', () => {
     const { assembler, calls } = replay([textDelta(3, 'ghost'), jsonDelta(4, '{}'), blockStop(4)]);
     expect(calls).toEqual([]);
