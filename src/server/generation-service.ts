@@ -119,6 +119,7 @@ export class GenerationService {
       model: body.model ?? this.options.defaultModel,
       maxIterations: body.maxIterations ?? this.options.defaultMaxIterations,
       system: body.system,
+      ...(body.maxCostUsd !== undefined ? { maxCostUsd: body.maxCostUsd } : {}),
       options: {
         ...this.options.generationOptions,
         // The scheduler's decision window is the policy's: none with `report`.

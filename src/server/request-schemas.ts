@@ -13,6 +13,7 @@ export const createGenerationBody = z
     model: z.string().min(1).max(200).optional(),
     maxIterations: z.number().int().min(1).max(1000).optional(),
     system: z.string().max(200_000).optional(),
+    maxCostUsd: z.number().positive().max(1_000_000).optional(),
     // The tool policy (src/shared/tool-policy.ts); tool names are checked against the tools by the service.
     onToolFailure: z.enum(['report', 'ask']).optional(),
     toolDecisionTimeoutMs: policyTimeout.optional(),

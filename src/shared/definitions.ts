@@ -1,11 +1,13 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventPage } from './event-log';
-import type { MessageParam, StreamProgress } from './model-turn';
+import type { FailedAttemptCost, MessageParam, StreamProgress } from './model-turn';
 import type { PartialTurn } from './partial-turn';
 import type { GenerationState } from './state';
 
 /** The model activity reports stream progress: text in batches, each completed tool call at once. */
 export const modelStreamSignal = defineSignal<[StreamProgress]>('modelStream');
+/** Sent by a model attempt that failed with nothing to keep, so its cost is counted (and the spend limit checked). */
+export const modelAttemptFailedSignal = defineSignal<[FailedAttemptCost]>('modelAttemptFailed');
 
 export const stateQuery = defineQuery<GenerationState>('state');
 

@@ -7,13 +7,15 @@ import type { Usage } from './usage';
  * The generation state is a fold of them (see reducer.ts), so the two can never disagree.
  */
 export type GenerationEventBody =
-  | { type: 'generation.started'; generationId: string; prompt: string; model: string; maxIterations: number; policy?: ToolPolicy }
+  | { type: 'generation.started'; generationId: string; prompt: string; model: string; maxIterations: number; policy?: ToolPolicy; /** The spend limit, when one was asked for. */ maxCostUsd?: number }
   | { type: 'iteration.started'; iteration: number }
   | { type: 'activity.changed'; activity: AiActivity }
   | { type: 'text.delta'; iteration: number; attempt: number; text: string }
   | { type: 'attempt.superseded'; iteration: number; attempt: number }
   /** The streaming turn's usage and cost so far (cumulative within the attempt); iteration.completed has the final figures. */
   | { type: 'usage.updated'; iteration: number; attempt: number; usage: Usage; costUsd: number }
+  /** A model attempt that failed without a turn to keep (it was retried, or the call failed): what it cost all the same. */
+  | { type: 'attempt.failed'; iteration: number; attempt: number; usage: Usage; costUsd: number }
   | {
       type: 'tool.detected';
       toolUseId: string;
@@ -54,7 +56,7 @@ export type GenerationEventBody =
   /** A follow-up user message; it also reopens a finished generation. */
   | { type: 'message.received'; text: string }
   | { type: 'generation.completed'; stopReason: string }
-  | { type: 'generation.failed'; error: string }
+  | { type: 'generation.failed'; error: string; /** Set for failures a client may act on: `budget_exceeded`. */ code?: string }
   | { type: 'generation.cancelled'; reason: string };
 
 /** How a failed tool's wait for a decision ended. */

@@ -71,6 +71,8 @@ export interface GenerationInput {
   model: string;
   maxIterations: number;
   system?: string;
+  /** Spend limit in USD: reaching it stops the generation (`failed`, code `budget_exceeded`). */
+  maxCostUsd?: number;
   options: GenerationOptions;
   carryOver?: GenerationCarryOver;
 }

@@ -48,7 +48,20 @@ export interface ModelTurnInput {
   messages?: MessageParam[];
   maxTokens: number;
   textBatchMs: number;
+  /** What this call may still spend (USD) under the generation's maxCostUsd; absent without a limit. */
+  budgetUsd?: number;
 }
+
+/** What a model attempt that failed without a turn to keep cost: reported so the generation counts it. */
+export interface FailedAttemptCost {
+  iteration: number;
+  attempt: number;
+  usage: Usage;
+  costUsd: number;
+}
+
+/** The failure type of a model call stopped because it reached the generation's spend limit. */
+export const budgetExceededType = 'BudgetExceeded';
 
 export interface ModelTurnResult {
   /** The activity attempt whose stream produced this content (an earlier one when a retry resumed its partial turn). */

@@ -21,6 +21,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         model: event.model,
         maxIterations: event.maxIterations,
         policy: event.policy ?? null,
+        maxCostUsd: event.maxCostUsd ?? null,
         status: GenerationStatus.running,
         startedAt: event.at,
       };
@@ -30,6 +31,12 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return { ...state, activity: event.activity };
     case 'text.delta':
       return withText(state, state.text + event.text);
+    case 'attempt.failed': {
+      // What the attempt cost replaces what its stream showed live, so it counts once.
+      const live = state.liveTurn;
+      const base = live && live.iteration === event.iteration && live.attempt === event.attempt ? withoutLiveTurn(state) : state;
+      return { ...base, usage: addUsage(base.usage, event.usage), costUsd: roundUsd(base.costUsd + event.costUsd) };
+    }
     case 'attempt.superseded':
       return { ...withoutLiveTurn(state), text: state.text.slice(0, state.iterationTextStart) };
     case 'usage.updated': {
@@ -151,13 +158,13 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       // The failed call's live figures go: totals count completed turns only.
       return { ...withoutLiveTurn(state), status: GenerationStatus.blocked, error: event.error, blockedUntil: event.until };
     case 'generation.resumed':
-      return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, blockedUntil: null });
+      return withDecisionStatus({ ...state, status: GenerationStatus.running, error: null, errorCode: null, blockedUntil: null });
     case 'message.received':
-      return { ...state, status: GenerationStatus.running, error: null, blockedUntil: null, stopReason: null, finishedAt: null };
+      return { ...state, status: GenerationStatus.running, error: null, errorCode: null, blockedUntil: null, stopReason: null, finishedAt: null };
     case 'generation.completed':
       return { ...state, status: GenerationStatus.completed, stopReason: event.stopReason, finishedAt: event.at, blockedUntil: null };
     case 'generation.failed':
-      return { ...state, status: GenerationStatus.failed, error: event.error, finishedAt: event.at, blockedUntil: null };
+      return { ...state, status: GenerationStatus.failed, error: event.error, errorCode: event.code ?? null, finishedAt: event.at, blockedUntil: null };
     case 'generation.cancelled':
       return { ...state, status: GenerationStatus.cancelled, stopReason: 'cancelled', error: null, finishedAt: event.at, blockedUntil: null };
     default: {

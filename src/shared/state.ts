@@ -74,6 +74,8 @@ export interface GenerationState {
   model: string;
   prompt: string;
   maxIterations: number;
+  /** The generation's spend limit in USD, or null for none. */
+  maxCostUsd: number | null;
   iteration: number;
   activity: AiActivity;
   /** Totals so far, including the streaming turn's live figures (`liveTurn`). */
@@ -89,6 +91,8 @@ export interface GenerationState {
   finishedAt: string | null;
   stopReason: string | null;
   error: string | null;
+  /** A machine-readable reason for `failed`, when there is one: `budget_exceeded`. */
+  errorCode: string | null;
   /** While blocked: when the generation fails by itself unless resumed. */
   blockedUntil: string | null;
   tools: ToolState[];
@@ -112,6 +116,7 @@ export const initialState: GenerationState = Object.freeze({
   model: '',
   prompt: '',
   maxIterations: 0,
+  maxCostUsd: null,
   iteration: 0,
   activity: idleActivity,
   usage: zeroUsage,
@@ -120,6 +125,7 @@ export const initialState: GenerationState = Object.freeze({
   finishedAt: null,
   stopReason: null,
   error: null,
+  errorCode: null,
   blockedUntil: null,
   tools: [],
   policy: null,

@@ -13,6 +13,7 @@ import {
   cancelUpdate,
   claimTurnUpdate,
   eventsQuery,
+  modelAttemptFailedSignal,
   modelStreamSignal,
   resumeUpdate,
   sendMessageUpdate,
@@ -27,9 +28,11 @@ import type { ModelTurnResult } from '../shared/model-turn';
 import { Conversation } from './conversation';
 import { GenerationControl } from './generation-control';
 import { archiveActivityOptions, archiveGeneration } from './activity-proxies';
+import { keepCancelledTurn } from './cancelled-turn';
 import { callModel } from './model-call';
 import type { ModelTurnTracker } from './model-turn-tracker';
 import { Recorder } from './recorder';
+import { budgetExceededCode, SpendLimit } from './spend-limit';
 import { summarize } from './summary';
 import { ToolScheduler } from './tool-scheduler';
 
@@ -45,6 +48,8 @@ export const Patches = {
    * ids for repeated tool_use ids (runs before it start every call at once).
    */
   toolPolicy: 'tool-policy',
+  /** A cancel keeps the cut-short turn (text so far, calls with their results) in the conversation; before, it was dropped. */
+  cancelKeepsTurn: 'cancel-keeps-turn',
 } as const;
 
 /** Stop reasons after which the model expects to go on: it asked for tools, or a server tool paused its turn. */
@@ -70,7 +75,10 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   const scheduler = new ToolScheduler(input.generationId, recorder, options, scope, toolPolicy);
   const control = new GenerationControl(scope, recorder, scheduler);
   const conversation = new Conversation(storesConversation, initialCursor(input));
+  const spend = new SpendLimit(input.maxCostUsd, recorder, scope);
   let tracker: ModelTurnTracker | undefined;
+  /** A turn the model finished whose tool results are not committed yet. */
+  let turnInFlight: ModelTurnResult | undefined;
   let iteration = carryOver?.nextIteration ?? 1;
   const lastIteration = carryOver?.lastIteration ?? input.maxIterations;
 
@@ -79,6 +87,7 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
   setHandler(transcriptQuery, () => (storesConversation ? { head: conversation.cursor.head } : { messages: conversation.messages }));
   setHandler(claimTurnUpdate, (args) => (tracker?.iteration === args.iteration ? tracker.claim(args.attempt) : null));
   setHandler(modelStreamSignal, (progress) => tracker?.onProgress(progress));
+  setHandler(modelAttemptFailedSignal, (cost) => spend.recordFailedAttempt(cost));
   setHandler(cancelUpdate, (args) => control.cancel(args.reason), { validator: (args) => control.assertCancellable(args.reason) });
   setHandler(resumeUpdate, () => control.resume(), { validator: () => control.assertResumable() });
   setHandler(sendMessageUpdate, (args) => control.message(args.text), { validator: (args) => control.assertAcceptsMessage(args.text) });
@@ -100,30 +109,37 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       model: input.model,
       maxIterations: input.maxIterations,
       ...(toolPolicy ? { policy: toolPolicy } : {}),
+      ...(input.maxCostUsd !== undefined ? { maxCostUsd: input.maxCostUsd } : {}),
     });
   } else if (carryOver.followUp !== undefined) {
     recorder.emit({ type: 'message.received', text: carryOver.followUp });
     conversation.addUserText(carryOver.followUp);
   }
 
-  const modelDeps = { input, recorder, scheduler, control, conversation, track: (next: ModelTurnTracker) => (tracker = next) };
+  const modelDeps = { input, recorder, scheduler, control, conversation, spend, track: (next: ModelTurnTracker) => (tracker = next) };
 
   async function agentLoop(): Promise<LoopOutcome> {
     for (; iteration <= lastIteration; iteration++) {
       control.throwIfCancelled();
+      spend.throwIfExceeded();
       if (shouldContinueAsNew(options.continueAsNewAfterEvents)) return { type: 'continueAsNew' };
       recorder.emit({ type: 'iteration.started', iteration });
       recorder.setModelPhase('thinking');
       const call = await callModel(modelDeps, iteration);
       if (call.type === 'failed') return call;
       const { turn } = call;
+      turnInFlight = turn;
       recordIterationEnd(recorder, iteration, turn);
+      spend.check();
       const results = await scheduler.resultsFor(turn.toolCalls);
       conversation.commitTurn(turn.content, results);
+      turnInFlight = undefined;
       for (const text of control.takeMessages()) {
         recorder.emit({ type: 'message.received', text });
         conversation.addUserText(text);
       }
+      // Even a last answer that went past the limit ends the generation as the limit says.
+      spend.throwIfExceeded();
       const goesOn = turn.toolCalls.length > 0 || continuingStopReasons.has(turn.stopReason);
       if (!goesOn) return { type: 'completed', stopReason: turn.stopReason };
     }
@@ -156,8 +172,10 @@ export async function generationWorkflow(input: GenerationInput): Promise<Genera
       case 'cancelled':
         // Interrupted tools record themselves as they stop; the final event comes after all of them.
         await scheduler.settled();
+        if (patched(Patches.cancelKeepsTurn)) await keepCancelledTurn(turnInFlight ?? tracker?.unfinished(), scheduler, recorder, conversation);
         recorder.setModelPhase('none');
-        recorder.emit({ type: 'generation.cancelled', reason: control.cancelledBecause });
+        if (spend.exceededBecause !== undefined) recorder.emit({ type: 'generation.failed', error: spend.exceededBecause, code: budgetExceededCode });
+        else recorder.emit({ type: 'generation.cancelled', reason: control.cancelledBecause });
         break;
       case 'failed':
         recorder.setModelPhase('none');

@@ -1,12 +1,13 @@
-import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancelledFailure, isCancellation } from '@temporalio/workflow';
 import { ToolDispatch, type GenerationInput } from '../shared/generation';
 import { formatBytes, limitExceededType, utf8Length } from '../shared/limits';
-import type { ModelTurnResult } from '../shared/model-turn';
+import { budgetExceededType, type ModelTurnResult } from '../shared/model-turn';
 import { modelActivityOptions, modelAttemptsPerExecution, streamModelTurn } from './activity-proxies';
 import type { Conversation } from './conversation';
 import type { GenerationControl } from './generation-control';
 import { ModelTurnTracker } from './model-turn-tracker';
 import type { Recorder } from './recorder';
+import type { SpendLimit } from './spend-limit';
 import type { ToolScheduler } from './tool-scheduler';
 
 export interface ModelCallDeps {
@@ -15,6 +16,7 @@ export interface ModelCallDeps {
   scheduler: ToolScheduler;
   control: GenerationControl;
   conversation: Conversation;
+  spend: SpendLimit;
   /** The tracker of the call in progress, for the progress signal and the claimTurn update. */
   track(tracker: ModelTurnTracker): void;
 }
@@ -35,6 +37,7 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
     const request = deps.conversation.modelInput();
     const tooLarge = exceedsPayloadLimit(request.fields, input.options.payloadLimitBytes);
     if (tooLarge) return { type: 'failed', error: tooLarge };
+    const budgetUsd = deps.spend.remainingUsd();
     try {
       const turn = await streamModelTurn.executeWithOptions(
         { ...modelActivityOptions, summary: `model turn ${iteration} (${input.model})` },
@@ -48,6 +51,7 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
             ...request.fields,
             maxTokens: input.options.maxTokens,
             textBatchMs: input.options.textBatchMs,
+            ...(budgetUsd !== undefined ? { budgetUsd } : {}),
           },
         ],
       );
@@ -56,6 +60,11 @@ export async function callModel(deps: ModelCallDeps, iteration: number): Promise
     } catch (err) {
       if (isCancellation(err)) throw err;
       const error = describeModelFailure(err);
+      if (failureType(err) === budgetExceededType) {
+        // Stops the tools too; the loop ends through the cancel path, which keeps what happened.
+        deps.spend.stop(error);
+        throw new CancelledFailure(error);
+      }
       // A limit cannot get better by retrying or by going on without the call that hit it.
       if (failureType(err) === limitExceededType) return { type: 'failed', error };
       const committed = tracker.commitReceived(error);

@@ -63,6 +63,11 @@ export class ModelTurnTracker {
     return { streamAttempt: this.attempt, content: [...this.content], toolCalls: [...this.toolCalls], text: this.receivedText, usage: zeroUsage };
   }
 
+  /** What this call streamed before a cancel cut it short; undefined once its result was taken (the loop holds the turn then). */
+  unfinished(): PartialTurn | undefined {
+    return this.closed ? undefined : this.received();
+  }
+
   /** The turn as far as it got, when the model call failed for good after tool calls were handed over. */
   commitReceived(interruption: string): ModelTurnResult | undefined {
     if (this.toolCalls.length === 0) return undefined;

@@ -146,7 +146,7 @@ export class ToolScheduler {
       this.undecided.delete(call.id);
       if (this.scope.consideredCancelled) {
         this.recorder.emit({ type: 'tool.interrupted', toolUseId: call.id, attempt: progress.attempt });
-        return errorResult(call.id, `${call.name} was interrupted: the generation was cancelled.`);
+        return errorResult(call.id, `${call.name} was interrupted by cancel: the generation was cancelled while it ran.`);
       }
       this.recorder.emit({ type: 'tool.cancelled', toolUseId: call.id, attempt: progress.attempt });
       return errorResult(call.id, `${call.name} was ${cancelledByUserMessage}.`);
@@ -263,7 +263,7 @@ export class ToolScheduler {
       if (!isCancellation(err)) throw err;
       this.undecided.delete(call.id);
       this.recorder.emit({ type: 'tool.interrupted', toolUseId: call.id, attempt: progress.attempt });
-      return errorResult(call.id, `${call.name} was interrupted: the generation was cancelled.`);
+      return errorResult(call.id, `${call.name} was interrupted by cancel: the generation was cancelled while it ran.`);
     }
   }
 

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RecordedRequest, Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { foldEvents } from '../../src/shared/reducer';
+import { toolResultProblems } from '../crash/crash-checks';
 import type { StateResponse } from '../support/api-client';
 import { maybeRecordHistory } from '../support/record-history';
 import { eventsOfType, promptFor } from '../support/scenario';
@@ -21,6 +22,17 @@ const longTurn: ScriptedTurn = {
 const scenarios: Record<string, Scenario> = {
   'long-running': (_request, { callIndex }) => (callIndex === 0 ? longTurn : { steps: [{ type: 'text', text: 'Resumed after cancel.' }] }),
   quick: (_request, { turn }) => ({ steps: [{ type: 'text', text: turn === 0 ? 'First reply.' : 'Second reply.' }] }),
+  'tools-after-stream': (_request, { callIndex }) =>
+    callIndex === 0
+      ? {
+          steps: [
+            { type: 'text', text: 'Two tools. ' },
+            { type: 'tool_use', id: 'toolu_after_count', name: 'count', input: { key: 'after' } },
+            { type: 'tool_use', id: 'toolu_after_sleep', name: 'sleep', input: { ms: 30_000 } },
+            { type: 'text', text: 'Done talking.' },
+          ],
+        }
+      : { steps: [{ type: 'text', text: 'Going on.' }] },
   'slow-text': [{ steps: [{ type: 'text', text: 'Slowly. '.repeat(100) }], tokensPerSecond: 40 }],
 };
 
@@ -89,6 +101,68 @@ test('cancel stops the stream and the running tools, records them as interrupted
   expect(foldEvents(more)).toEqual(expect.objectContaining({ status: 'completed', text: continued.text, lastSeq: continued.lastSeq }));
   const lastRequest = requestsOf('long-running').at(-1) as RecordedRequest;
   expect(JSON.stringify(lastRequest.body.messages)).toContain('Carry on, but skip the sleep.');
+
+  // The follow-up continues from what really happened: the cut-short turn's text so far, the
+  // completed count with its real result, the interrupted sleep with an is_error result.
+  expect(toolResultProblems(requestsOf('long-running'))).toEqual([]);
+  // The follow-up is a user message of its own after the stored tool results (the API joins consecutive user turns).
+  const [prompt, assistant, user, followUp, ...rest] = lastRequest.body.messages;
+  expect(rest).toEqual([]);
+  expect(followUp).toEqual({ role: 'user', content: 'Carry on, but skip the sleep.' });
+  expect(prompt).toEqual({ role: 'user', content: promptFor('long-running') });
+  const said = (assistant.content as { type: string; text?: string }[]).filter((block) => block.type === 'text').map((block) => block.text).join('');
+  expect(said.startsWith('Starting the work. This explanation goes on')).toBe(true);
+  expect(said.length).toBeLessThan((longTurn.steps[0] as { text: string }).text.length + (longTurn.steps[3] as { text: string }).text.length);
+  expect(state.text).toBe(said); // exactly what the client saw stream before the cancel
+  expect(assistant.content).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ type: 'tool_use', id: 'toolu_long_sleep', name: 'sleep', input: { ms: 30_000 } }),
+      expect.objectContaining({ type: 'tool_use', id: 'toolu_quick_count', name: 'count', input: { key: 'quick' } }),
+    ]),
+  );
+  expect(user).toEqual({
+    role: 'user',
+    content: [
+      { type: 'tool_result', tool_use_id: 'toolu_long_sleep', content: expect.stringContaining('interrupted by cancel'), is_error: true },
+      { type: 'tool_result', tool_use_id: 'toolu_quick_count', content: '1' },
+    ],
+  });
+});
+
+test('cancel after the stream ended, while the turn\'s tools run: the follow-up holds the whole turn and the finished tool\'s result', async () => {
+  const id = await harness.api.create(promptFor('tools-after-stream'));
+  // The stream is over (the model is idle) and only the sleep still runs.
+  await harness.api.waitForState(
+    id,
+    (state) => toolOf(state, 'toolu_after_count')?.status === 'completed' && state.activity.kind === 'executing_tools' && state.text === 'Two tools. Done talking.',
+  );
+  expect((await harness.api.post(`/v1/generations/${id}/cancel`)).status).toBe(202);
+  await harness.api.pollToEnd(id);
+  expect((await harness.api.post(`/v1/generations/${id}/messages`, { text: 'Go on.' })).status).toBe(202);
+  await harness.api.pollToEnd(id);
+  expect((await harness.api.state(id)).status).toBe('completed');
+
+  const requests = requestsOf('tools-after-stream');
+  expect(toolResultProblems(requests)).toEqual([]);
+  expect((requests.at(-1) as RecordedRequest).body.messages.slice(1)).toEqual([
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Two tools. ' },
+        expect.objectContaining({ type: 'tool_use', id: 'toolu_after_count' }),
+        expect.objectContaining({ type: 'tool_use', id: 'toolu_after_sleep' }),
+        { type: 'text', text: 'Done talking.' },
+      ],
+    },
+    {
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'toolu_after_count', content: '1' },
+        { type: 'tool_result', tool_use_id: 'toolu_after_sleep', content: expect.stringContaining('interrupted by cancel'), is_error: true },
+      ],
+    },
+    { role: 'user', content: 'Go on.' },
+  ]);
 });
 
 test('a message continues a completed generation with the whole conversation', async () => {

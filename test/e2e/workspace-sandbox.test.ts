@@ -75,7 +75,8 @@ test('writes out of the workspace come back to the model as is_error results, on
   expect(results.get('toolu_fine')?.is_error).toBeUndefined();
 
   const workspace = harness.workspaceOf(id);
-  expect(fs.readdirSync(workspace)).toEqual(['ok.txt']);
+  // Besides the file, only the writers' effect journal (hidden from list_files).
+  expect(fs.readdirSync(workspace).sort()).toEqual(['.toolstream', 'ok.txt']);
   // The workspace's parent holds only the generations' workspaces; above it nothing was created either.
   expect(fs.readdirSync(path.dirname(workspace))).toEqual([id]);
   expect(fs.existsSync(path.join(path.dirname(path.dirname(workspace)), deepEscapeName))).toBe(false);

@@ -57,6 +57,11 @@ export class StreamAssembler {
 
   constructor(private readonly listener: AssemblerListener) {}
 
+  /** Usage as reported so far (output tokens arrive with message_delta, usually at the end). */
+  get usageSoFar(): Usage {
+    return this.usage;
+  }
+
   handle(event: RawEvent): void {
     switch (event.type) {
       case 'message_start':

@@ -2,17 +2,19 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import { claimTurnUpdate, modelStreamSignal } from '../../shared/definitions';
-import type { DetectedToolCall, MessageParam, ModelTurnInput, ModelTurnResult } from '../../shared/model-turn';
+import { claimTurnUpdate, modelAttemptFailedSignal, modelStreamSignal } from '../../shared/definitions';
+import { budgetExceededType, type DetectedToolCall, type MessageParam, type ModelTurnInput, type ModelTurnResult } from '../../shared/model-turn';
 import { commitPartialTurn, preferredPartialTurn, readPartialTurn, withoutInputs, type PartialTurn } from '../../shared/partial-turn';
 import { costUsd, findPrice, type PriceTable } from '../../shared/pricing';
 import type { ConversationStore } from '../../storage/conversation-store';
 import type { ToolRegistry } from '../../tools';
 import { formatBytes, limitExceededType } from '../../shared/limits';
+import type { Usage } from '../../shared/usage';
 import { ModelErrorType, StreamStalledError, toModelFailure } from './model-errors';
 import { ProgressSender } from './progress-sender';
 import { StreamAssembler, type CompletedToolUse } from './stream-assembler';
 import { StreamWatchdog } from './stream-watchdog';
+import { SpendMeter } from './spend-meter';
 import type { TextBatchWindow } from './text-batch-window';
 
 export interface ModelActivityDeps {
@@ -68,8 +70,10 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       { onFailure: () => abort.abort(), payloadLimitBytes: deps.payloadLimitBytes },
     );
     const toolCalls: DetectedToolCall[] = [];
+    const spend = new SpendMeter(price, input.budgetUsd);
     const assembler = new StreamAssembler({
       onText: (text) => {
+        spend.streamed(text.length);
         sender.setPhase('streaming');
         sender.text(text);
       },
@@ -80,6 +84,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       onUsage: (usage) => sender.usage({ usage, costUsd: costUsd(price, usage) }),
       onToolUse: (toolUse) => {
         const call = detectToolCall(deps.tools, toolUse);
+        spend.streamed(JSON.stringify(call.input).length);
         toolCalls.push(call);
         sender.toolCall(call);
         ctx.heartbeat(heartbeatTurn());
@@ -104,6 +109,12 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       return Buffer.byteLength(JSON.stringify(details)) <= maxHeartbeatDetailsBytes ? details : undefined;
     };
 
+    const reportFailedAttempt = async (usage: Usage): Promise<void> => {
+      const cost = costUsd(price, usage);
+      if (cost <= 0) return;
+      await workflow.signal(modelAttemptFailedSignal, { iteration: input.iteration, attempt, usage, costUsd: cost }).catch(() => undefined);
+    };
+
     const onCancel = (): void => abort.abort();
     ctx.cancellationSignal.addEventListener('abort', onCancel);
     const watchdog = new StreamWatchdog(deps.streamIdleTimeoutMs, () => abort.abort());
@@ -124,12 +135,23 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       for await (const event of stream) {
         watchdog.reset();
         assembler.handle(event);
+        if (spend.reachedBudget(assembler.usageSoFar)) break;
         // Done at message_stop, or once progress can no longer reach the workflow. Leaving the loop
         // closes the response; an abort that lands after the last event can leave the SDK's iterator
         // waiting for an end that never comes.
         if (event.type === 'message_stop' || sender.failed !== undefined) break;
       }
       if (sender.failed !== undefined) throw sender.failed;
+      if (spend.reachedBudget(assembler.usageSoFar)) {
+        abort.abort();
+        await sender.close().catch(() => undefined);
+        await reportFailedAttempt(spend.estimate(assembler.usageSoFar));
+        throw ApplicationFailure.create({
+          type: budgetExceededType,
+          nonRetryable: true,
+          message: `The generation reached its spend limit (maxCostUsd) while the model streamed: this call had $${input.budgetUsd} left`,
+        });
+      }
       const turn = assembler.result();
       if (!turn.sawMessageStop) {
         throw ApplicationFailure.create({ type: ModelErrorType.incomplete, message: 'The model stream ended before message_stop' });
@@ -150,6 +172,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         requestHead,
       });
     } catch (err) {
+      if (err instanceof ApplicationFailure && err.type === budgetExceededType) throw err;
       if (isLimitExceeded(sender.failed)) throw sender.failed;
       if (sender.failed !== undefined && toolCalls.length === 0) throw undeliverable(sender.failed);
       const failure = toModelFailure(watchdog.stalled ? new StreamStalledError(deps.streamIdleTimeoutMs) : err, deps.anthropicApiKey);
@@ -160,6 +183,8 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       }
       if (toolCalls.length === 0) {
         sender.abandon();
+        // Nothing of this attempt is kept, but what it streamed was paid for.
+        await reportFailedAttempt(spend.estimate(assembler.usageSoFar));
         throw failure;
       }
       // Tool calls already went to the workflow and may be running: keep them and end the turn there.
