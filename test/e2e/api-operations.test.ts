@@ -109,9 +109,12 @@ test('access logs are JSON lines carrying the generation and workflow ids; no to
   expect(created).toMatchObject({ level: 'info', generationId: finishedId, res: { statusCode: 201 } });
   const stream = entries.find((entry) => entry.route === '/v1/generations/:id/stream');
   expect((stream?.req as { url: string }).url).toBe(`/v1/generations/${finishedId}/stream`);
-  // The header was sent with every request (redacted by path) and the stream's query carried the token (dropped from the URL).
+  // The token went in every Authorization header (not logged) and in the stream's query (dropped from
+  // the URL); a path that quotes it is scrubbed by value.
+  const quoting = await api.request('GET', `/v1/generations/${token}`);
+  expect(quoting.status).toBe(404);
   const all = logs.lines.join('\n');
-  expect(all).toContain('[redacted]');
+  expect(all).toContain('/v1/generations/[redacted]');
   expect(all).not.toContain(token);
   expect(all).not.toContain(anthropicKey);
 });
