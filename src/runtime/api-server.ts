@@ -26,6 +26,7 @@ export function createGenerationService(config: Config, connection: Connection, 
     defaultModel: config.model,
     defaultMaxIterations: config.maxIterations,
     maxActiveGenerations: config.maxActiveGenerations,
+    prices: config.prices,
     generationOptions: {
       ...defaultGenerationOptions,
       textBatchMs: config.textBatchMs,

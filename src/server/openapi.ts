@@ -60,7 +60,13 @@ export const openApiDocument = {
       CreatedGeneration: {
         type: 'object',
         required: ['id', 'workflowId', 'status', 'model'],
-        properties: { id: { type: 'string' }, workflowId: { type: 'string' }, status: { type: 'string' }, model: { type: 'string' } },
+        properties: {
+          id: { type: 'string' },
+          workflowId: { type: 'string' },
+          status: { type: 'string' },
+          model: { type: 'string' },
+          warnings: { type: 'array', items: { type: 'string' }, description: 'E.g. no price known for the model: costUsd will be null' },
+        },
       },
       AcceptedCommand: {
         type: 'object',

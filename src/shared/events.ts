@@ -31,7 +31,8 @@ export type GenerationEventBody =
       type: 'iteration.completed';
       iteration: number;
       usage: Usage;
-      costUsd: number;
+      /** Null when the model has no known price. */
+      costUsd: number | null;
       stopReason: string;
       /** Set when the stream broke after tool calls were received: the turn was committed up to there. */
       interruption?: string;

@@ -53,7 +53,8 @@ export interface ModelTurnResult {
   content: ContentBlockParam[];
   stopReason: string;
   usage: Usage;
-  costUsd: number;
+  /** Null when the model has no known price. */
+  costUsd: number | null;
   /** Every client tool call that completed in the stream, in stream order, also those already signalled. */
   toolCalls: DetectedToolCall[];
   /** All text of this turn, to reconcile with what the signals delivered. */

@@ -101,7 +101,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return {
         ...state,
         usage: addUsage(state.usage, event.usage),
-        costUsd: roundUsd(state.costUsd + event.costUsd),
+        costUsd: state.costUsd === null || event.costUsd === null ? null : roundUsd(state.costUsd + event.costUsd),
         stopReason: event.stopReason,
       };
     case 'generation.blocked':

@@ -59,7 +59,8 @@ export interface GenerationState {
   iteration: number;
   activity: AiActivity;
   usage: Usage;
-  costUsd: number;
+  /** US dollars so far; null once a turn of a model with no known price is in it (unknown, never $0). */
+  costUsd: number | null;
   startedAt: string | null;
   finishedAt: string | null;
   stopReason: string | null;

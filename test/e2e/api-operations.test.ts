@@ -141,6 +141,29 @@ test('CORS for the configured origin: preflight answered without the token, head
   expect(other.headers.get('access-control-allow-origin')).toBeNull();
 });
 
+test('a model with no known price: a warning at start, costUsd null (never $0) in events, state and list', async () => {
+  const created = await api.request<{ id: string; warnings?: string[] }>('POST', '/v1/generations', { prompt: promptFor('tools'), model: 'claude-unpriced-1' });
+  expect(created.status).toBe(201);
+  expect(created.body.warnings?.[0]).toContain('No price is known for model claude-unpriced-1');
+  const events = await api.pollToEnd(created.body.id);
+  const iterations = events.filter((event) => event.type === 'iteration.completed');
+  expect(iterations.length).toBe(2);
+  expect(iterations.map((event) => (event as { costUsd: unknown }).costUsd)).toEqual([null, null]);
+  const state = await api.state(created.body.id);
+  expect(state.usage.outputTokens).toBeGreaterThan(0);
+  expect(state.costUsd).toBeNull();
+  // A priced model's start carries no warning.
+  expect((await api.request<{ warnings?: string[] }>('GET', `/v1/generations/${finishedId}`)).body.warnings).toBeUndefined();
+  // Visibility lags: wait for the row to show the finish, then its cost is null too.
+  let row: { status: string; costUsd: unknown } | undefined;
+  for (const until = Date.now() + 30_000; row?.status !== 'completed' && Date.now() < until; ) {
+    const page = await api.request<{ generations: { id: string; status: string; costUsd: unknown }[] }>('GET', '/v1/generations?limit=20');
+    row = page.body.generations.find((generation) => generation.id === created.body.id);
+    if (row?.status !== 'completed') await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(row).toMatchObject({ status: 'completed', costUsd: null });
+});
+
 describe('Idempotency-Key and the active-generation limit', () => {
   let second: Awaited<ReturnType<typeof secondApi>>;
   let longId: string;

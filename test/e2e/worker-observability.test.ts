@@ -124,7 +124,7 @@ test('a worker process: Temporal runtime metrics and ours on TOOLSTREAM_WORKER_M
   expect(text).toMatch(/^toolstream_model_turns_total\{[^}]*outcome="completed"[^}]*\} 2$/m);
   expect(sample(text, 'toolstream_model_tokens_total{') ).toBe(state.usage.inputTokens + state.usage.outputTokens + state.usage.cacheReadInputTokens + state.usage.cacheCreationInputTokens);
   expect(text).toMatch(/^toolstream_model_tokens_total\{[^}]*kind="input"[^}]*\} 2500$/m);
-  expect(sample(text, 'toolstream_model_cost_micro_usd_total{')).toBe(Math.round(state.costUsd * 1e6));
+  expect(sample(text, 'toolstream_model_cost_micro_usd_total{')).toBe(Math.round((state.costUsd as number) * 1e6));
   expect(text).toMatch(/^toolstream_tool_runs_total\{[^}]*outcome="ok"[^}]*tool="write_file"[^}]*\} 1$|^toolstream_tool_runs_total\{[^}]*tool="write_file"[^}]*outcome="ok"[^}]*\} 1$/m);
   const failedAttempts = state.tools.find((tool) => tool.id === 'toolu_obs_fail')?.attempts ?? 0;
   expect(failedAttempts).toBeGreaterThan(0);

@@ -68,7 +68,7 @@ test('start from the form, watch text stream and tools go ⏳ → ✅, with the 
   const state = await harness.api.state(/generations\/([\w-]+)$/.exec(page.url())?.[1] as string);
   expect(text).toBe(state.text);
   const tokens = state.usage.inputTokens + state.usage.outputTokens + state.usage.cacheReadInputTokens + state.usage.cacheCreationInputTokens;
-  expect(await page.locator('#status-line').textContent()).toContain(`Iteration 2 | Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${state.costUsd.toFixed(4)}`);
+  expect(await page.locator('#status-line').textContent()).toContain(`Iteration 2 | Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${(state.costUsd as number).toFixed(4)}`);
   expect(await page.locator('#timeline .bar').count()).toBe(4);
   await page.screenshot({ path: screenshotPath('live-view-finished.png'), fullPage: true });
 
