@@ -30,6 +30,7 @@ export function createGenerationService(config: Config, connection: Connection, 
     defaultMaxIterations: config.maxIterations,
     toolNames: createToolCatalog({ testTools: config.testTools }).names(),
     maxActiveGenerations: config.maxActiveGenerations,
+    prices: config.prices,
     generationOptions: {
       ...defaultGenerationOptions,
       textBatchMs: config.textBatchMs,
@@ -98,6 +99,10 @@ export async function startApiServer(deps: ApiServerDeps): Promise<RunningApi> {
 function listen(handler: http.RequestListener, port: number, host: string): Promise<http.Server> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(handler);
+    // Longer than clients' and load balancers' idle timeouts (undici 4 s, ALB 60 s): the server then
+    // never closes a kept-alive connection just as a poller sends its next request on it (ECONNRESET).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('error', reject);
     answerClientErrorsWithJson(server);
     server.listen(port, host, () => resolve(server));

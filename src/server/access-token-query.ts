@@ -11,7 +11,7 @@ const streamRoute = /^\/v1\/generations\/[^/]+\/stream$/;
  */
 export const accessTokenFromQuery: RequestHandler = function accessTokenFromQuery(req, _res, next) {
   const token = req.query.access_token;
-  if (req.method === 'GET' && req.headers.authorization === undefined && typeof token === 'string' && streamRoute.test(req.path)) {
+  if (req.method === 'GET' && req.headers.authorization === undefined && typeof token === 'string' && streamRoute.test(req.baseUrl + req.path)) {
     req.headers.authorization = `Bearer ${token}`;
   }
   next();

@@ -60,14 +60,15 @@ export function createApp(deps: AppDeps): Express {
   app.get('/openapi.json', function openApi(_req, res) {
     res.json(openApiDocument);
   });
-  app.use(webRoutes(deps.temporalUiUrl ?? process.env.TOOLSTREAM_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233'));
-  // Everything after this, /metrics and unknown routes included, needs the token; and before the body
-  // parser, so an unauthenticated client gets a 401 rather than a parsed megabyte.
-  if (deps.apiToken !== undefined) app.use(accessTokenFromQuery, requireBearerToken(deps.apiToken));
-  app.get('/metrics', metrics.serve);
-  app.use(express.json({ limit: '1mb' }));
+  // The token is checked before the body parser, so an unauthenticated client gets a 401 rather than a
+  // parsed megabyte. The API routes come first: pollers' reads then pass no other route on their way.
+  const requireToken = deps.apiToken === undefined ? [] : [accessTokenFromQuery, requireBearerToken(deps.apiToken)];
   const followers = new GenerationFollowers(deps.generations, deps.push);
-  app.use('/v1/generations', noteMount, generationsRouter(deps.generations, deps.commands, followers, { ...deps.push, metrics }));
+  app.use('/v1/generations', noteMount, ...requireToken, express.json({ limit: '1mb' }), generationsRouter(deps.generations, deps.commands, followers, { ...deps.push, metrics }));
+  app.get('/metrics', ...requireToken, metrics.serve);
+  // The web view's files hold no data and need no token; unknown routes do (they say nothing to a stranger).
+  app.use(webRoutes(deps.temporalUiUrl ?? process.env.TOOLSTREAM_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233'));
+  if (requireToken.length > 0) app.use(...requireToken);
 
   app.use(unknownRoute);
   app.use(errorHandler((message, err) => logger.error({ err }, message)));

@@ -63,7 +63,8 @@ export async function listGenerations(connection: Connection, namespace: string,
       startedAt: execution.startTime ? timestampIso(execution.startTime) : null,
       finishedAt: closed,
       iteration: Number(attribute(keys.iterations.name) ?? 0),
-      costUsd: Number(attribute(keys.costUsd.name) ?? 0),
+      // Unset for a model with no known price: unknown, not $0.
+      costUsd: attribute(keys.costUsd.name) === undefined ? null : Number(attribute(keys.costUsd.name)),
     });
   }
   const token = response.nextPageToken;

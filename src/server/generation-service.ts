@@ -3,6 +3,7 @@ import { QueryRejectedError, WorkflowClient, WorkflowExecutionAlreadyStartedErro
 import { transcriptQuery, type TranscriptSource } from '../shared/definitions';
 import type { MessageParam } from '../shared/model-turn';
 import { HttpError, notFound } from './http-error';
+import { findPrice, type PriceTable } from '../shared/pricing';
 import { idempotencyConflict, requestHash, requestHashMemo } from './idempotency';
 import { temporalHttpError } from './temporal-errors';
 import type { EventPage } from '../shared/event-log';
@@ -34,6 +35,8 @@ export interface GenerationServiceOptions {
   generationOptions: GenerationOptions;
   /** The tools the workers offer: what a tool policy may name (default: every tool, the test tools included). */
   toolNames?: readonly string[];
+  /** To warn, at start, about a model whose cost will be unknown. */
+  prices?: PriceTable;
   /** POST answers 429 while this many generations run on the task queue (TOOLSTREAM_MAX_ACTIVE_GENERATIONS). */
   maxActiveGenerations?: number;
   /** Tuning of the read path (refresh TTL, eviction, retries); the defaults suit a server. */
@@ -59,6 +62,8 @@ export interface CreatedGeneration {
   /** 'running' when just started; a generation found again by its Idempotency-Key shows its current status. */
   status: string;
   model: string;
+  /** E.g. that no price is known for the model, so its costUsd will be null. */
+  warnings?: string[];
 }
 
 export interface CreateOutcome {
@@ -110,13 +115,17 @@ export class GenerationService {
       const existing = await this.findExisting(generationId, hash);
       if (existing) return { generation: existing, started: false };
     }
+    const model = body.model ?? this.options.defaultModel;
+    if (body.maxCostUsd !== undefined && this.options.prices && !findPrice(this.options.prices, model)) {
+      throw new HttpError(400, 'invalid_request', `maxCostUsd needs a model with a known price, and none is known for ${model} (add it with TOOLSTREAM_PRICES_FILE)`);
+    }
     await this.checkActiveLimit();
     const toolPolicy = toolPolicyFor(body, this.options.generationOptions.toolDecisionTimeoutMs, this.options.toolNames ?? allToolNames);
     const id = generationId ?? randomUUID();
     const input: GenerationInput = {
       generationId: id,
       prompt: body.prompt,
-      model: body.model ?? this.options.defaultModel,
+      model,
       maxIterations: body.maxIterations ?? this.options.defaultMaxIterations,
       system: body.system,
       ...(body.maxCostUsd !== undefined ? { maxCostUsd: body.maxCostUsd } : {}),
@@ -147,7 +156,11 @@ export class GenerationService {
       }
       throw temporalHttpError(err) ?? err;
     }
-    return { generation: { id, workflowId, status: 'running', model: input.model }, started: true };
+    const generation: CreatedGeneration = { id, workflowId, status: 'running', model: input.model };
+    if (this.options.prices && !findPrice(this.options.prices, input.model)) {
+      generation.warnings = [`No price is known for model ${input.model}: costUsd will be null (unknown). Add it with TOOLSTREAM_PRICES_FILE.`];
+    }
+    return { generation, started: true };
   }
 
   /** The generation `id` if it exists and was started with the body of hash `hash`; a 409 if with another body. */

@@ -13,9 +13,9 @@ export type GenerationEventBody =
   | { type: 'text.delta'; iteration: number; attempt: number; text: string }
   | { type: 'attempt.superseded'; iteration: number; attempt: number }
   /** The streaming turn's usage and cost so far (cumulative within the attempt); iteration.completed has the final figures. */
-  | { type: 'usage.updated'; iteration: number; attempt: number; usage: Usage; costUsd: number }
+  | { type: 'usage.updated'; iteration: number; attempt: number; usage: Usage; costUsd: number | null }
   /** A model attempt that failed without a turn to keep (it was retried, or the call failed): what it cost all the same. */
-  | { type: 'attempt.failed'; iteration: number; attempt: number; usage: Usage; costUsd: number }
+  | { type: 'attempt.failed'; iteration: number; attempt: number; usage: Usage; costUsd: number | null }
   | {
       type: 'tool.detected';
       toolUseId: string;
@@ -45,7 +45,8 @@ export type GenerationEventBody =
       type: 'iteration.completed';
       iteration: number;
       usage: Usage;
-      costUsd: number;
+      /** Null when the model has no known price. */
+      costUsd: number | null;
       stopReason: string;
       /** Set when the stream broke after tool calls were received: the turn was committed up to there. */
       interruption?: string;

@@ -7,7 +7,8 @@ export interface GenerationListItem {
   startedAt: string | null;
   finishedAt: string | null;
   iteration: number;
-  costUsd: number;
+  /** Null when unknown (a model with no known price). */
+  costUsd: number | null;
 }
 
 export interface GenerationListPage {

@@ -92,7 +92,7 @@ export interface GenerationSummary {
   error: string | null;
   iterations: number;
   usage: Usage;
-  costUsd: number;
+  costUsd: number | null;
   toolCalls: number;
   failedToolCalls: number;
   lastSeq: number;

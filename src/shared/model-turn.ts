@@ -57,7 +57,8 @@ export interface FailedAttemptCost {
   iteration: number;
   attempt: number;
   usage: Usage;
-  costUsd: number;
+  /** null for a model with no known price. */
+  costUsd: number | null;
 }
 
 /** The failure type of a model call stopped because it reached the generation's spend limit. */
@@ -70,7 +71,8 @@ export interface ModelTurnResult {
   content: ContentBlockParam[];
   stopReason: string;
   usage: Usage;
-  costUsd: number;
+  /** Null when the model has no known price. */
+  costUsd: number | null;
   /** Every client tool call that completed in the stream, in stream order, also those already signalled. */
   toolCalls: DetectedToolCall[];
   /** All text of this turn, to reconcile with what the signals delivered. */

@@ -37,7 +37,7 @@ export function withoutInputs<T extends { content: ContentBlockParam[]; toolCall
 }
 
 /** A failed attempt that already handed tool calls over ends its turn there, as if the model had asked for tools. */
-export function commitPartialTurn(partial: PartialTurn, costUsd: number, interruption: string): ModelTurnResult {
+export function commitPartialTurn(partial: PartialTurn, costUsd: number | null, interruption: string): ModelTurnResult {
   return {
     streamAttempt: partial.streamAttempt,
     content: withOnlyDispatchedTools(partial.content, partial.toolCalls),

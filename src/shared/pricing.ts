@@ -38,8 +38,9 @@ export function findPrice(table: PriceTable, model: string): ModelPrice | undefi
   return Object.hasOwn(table.models, key) ? table.models[key] : undefined;
 }
 
-export function costUsd(price: ModelPrice | undefined, usage: Usage): number {
-  if (!price) return 0;
+/** US dollars; null for a model with no known price: an unknown cost must never read as $0. */
+export function costUsd(price: ModelPrice | undefined, usage: Usage): number | null {
+  if (!price) return null;
   const perToken =
     usage.inputTokens * price.input +
     usage.outputTokens * price.output +

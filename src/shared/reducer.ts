@@ -35,7 +35,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       // What the attempt cost replaces what its stream showed live, so it counts once.
       const live = state.liveTurn;
       const base = live && live.iteration === event.iteration && live.attempt === event.attempt ? withoutLiveTurn(state) : state;
-      return { ...base, usage: addUsage(base.usage, event.usage), costUsd: roundUsd(base.costUsd + event.costUsd) };
+      return { ...base, usage: addUsage(base.usage, event.usage), costUsd: addCost(base.costUsd, event.costUsd) };
     }
     case 'attempt.superseded':
       return { ...withoutLiveTurn(state), text: state.text.slice(0, state.iterationTextStart) };
@@ -44,7 +44,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return {
         ...base,
         usage: addUsage(base.usage, event.usage),
-        costUsd: roundUsd(base.costUsd + event.costUsd),
+        costUsd: addCost(base.costUsd, event.costUsd),
         liveTurn: { iteration: event.iteration, attempt: event.attempt, usage: event.usage, costUsd: event.costUsd },
       };
     }
@@ -150,7 +150,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       return {
         ...base,
         usage: addUsage(base.usage, event.usage),
-        costUsd: roundUsd(base.costUsd + event.costUsd),
+        costUsd: addCost(base.costUsd, event.costUsd),
         stopReason: event.stopReason,
       };
     }
@@ -188,11 +188,16 @@ function withText(state: GenerationState, text: string): GenerationState {
   };
 }
 
+/** Unknown (null) stays unknown: a cost never reads as less than it is. */
+function addCost(total: number | null, cost: number | null): number | null {
+  return total === null || cost === null ? null : roundUsd(total + cost);
+}
+
 /** Takes the streaming turn's live usage back out of the totals (a newer report or the final one replaces it). */
 function withoutLiveTurn(state: GenerationState): GenerationState {
   const live = state.liveTurn;
   if (!live) return state;
-  return { ...state, usage: subtractUsage(state.usage, live.usage), costUsd: roundUsd(state.costUsd - live.costUsd), liveTurn: null };
+  return { ...state, usage: subtractUsage(state.usage, live.usage), costUsd: addCost(state.costUsd, live.costUsd === null ? null : -live.costUsd), liveTurn: null };
 }
 
 function updateTool(state: GenerationState, id: string, update: (tool: ToolState) => ToolState): GenerationState {

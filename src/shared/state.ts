@@ -80,7 +80,8 @@ export interface GenerationState {
   activity: AiActivity;
   /** Totals so far, including the streaming turn's live figures (`liveTurn`). */
   usage: Usage;
-  costUsd: number;
+  /** US dollars so far; null once a turn of a model with no known price is in it (unknown, never $0). */
+  costUsd: number | null;
   /**
    * The streaming turn's usage and cost already counted in `usage` and `costUsd`, so they can be taken
    * back out when the turn completes (its reported figures replace them) or its attempt is superseded.

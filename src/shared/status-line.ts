@@ -6,7 +6,7 @@ export interface StatusFigures {
   elapsedMs: number;
   iteration: number;
   tokens: number;
-  costUsd: number;
+  costUsd: number | null;
 }
 
 export function statusFigures(state: GenerationState, nowMs: number): StatusFigures {
@@ -26,7 +26,7 @@ export function statusFigures(state: GenerationState, nowMs: number): StatusFigu
 export function formatStatusLine(figures: StatusFigures): string {
   const seconds = Math.floor(figures.elapsedMs / 1000);
   const tokens = Math.round(figures.tokens).toLocaleString('en-US');
-  return `⏱ ${seconds}s | Iteration ${figures.iteration} | Tokens: ${tokens} | Cost: $${figures.costUsd.toFixed(4)}`;
+  return `⏱ ${seconds}s | Iteration ${figures.iteration} | Tokens: ${tokens} | Cost: ${figures.costUsd === null ? 'unknown' : `$${figures.costUsd.toFixed(4)}`}`;
 }
 
 /** What the AI is doing, in words, with the icon the design uses for it; empty when it does nothing. */

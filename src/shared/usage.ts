@@ -35,5 +35,6 @@ export function subtractUsage(a: Usage, b: Usage): Usage {
 /** A model turn's usage so far, as the stream's usage events report it (cumulative within the turn), and its cost. */
 export interface LiveUsage {
   usage: Usage;
-  costUsd: number;
+  /** null for a model with no known price. */
+  costUsd: number | null;
 }

@@ -40,7 +40,7 @@ interface Summary {
   status: string;
   title: string;
   iteration: number;
-  costUsd: number;
+  costUsd: number | null;
   startedAt: string | null;
 }
 
@@ -59,7 +59,7 @@ async function listPage(): Promise<void> {
       const page = await api<{ generations: Summary[] }>('GET', '/v1/generations?limit=50');
       $('#generations').replaceChildren(
         ...page.generations.map((g) =>
-          el('tr', {}, el('td', {}, el('a', { href: `/generations/${g.id}` }, g.title || g.id)), el('td', {}, g.status), el('td', {}, String(g.iteration)), el('td', {}, `$${g.costUsd.toFixed(4)}`), el('td', {}, g.startedAt ?? '')),
+          el('tr', {}, el('td', {}, el('a', { href: `/generations/${g.id}` }, g.title || g.id)), el('td', {}, g.status), el('td', {}, String(g.iteration)), el('td', {}, g.costUsd === null ? 'unknown' : `$${g.costUsd.toFixed(4)}`), el('td', {}, g.startedAt ?? '')),
         ),
       );
     } catch (err) {

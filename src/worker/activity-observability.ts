@@ -32,6 +32,11 @@ function metricsOf(meter: MetricMeter): WorkerMetrics {
   return metrics;
 }
 
+function modelOf(input: unknown): string | undefined {
+  const model = (input as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model : undefined;
+}
+
 function outcomeOf(err: unknown): 'cancelled' | 'failed' {
   return err instanceof CancelledFailure || isAbortError(err) ? 'cancelled' : 'failed';
 }
@@ -72,6 +77,7 @@ export const activityObservability: ActivityInterceptorsFactory = (ctx) => {
             metrics.tokens.add(usage.cacheReadInputTokens, { kind: 'cache_read' });
             metrics.tokens.add(usage.cacheCreationInputTokens, { kind: 'cache_write' });
             if (typeof result.costUsd === 'number') metrics.costMicroUsd.add(Math.round(result.costUsd * 1e6));
+            else ctx.log.warn('No price is known for this model: the turn\'s cost is unknown (costUsd null). Add it with TOOLSTREAM_PRICES_FILE.', { model: modelOf(input.args[0]) });
             return result;
           } catch (err) {
             metrics.modelTurns.add(1, { outcome: outcomeOf(err) });

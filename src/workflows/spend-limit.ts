@@ -25,9 +25,10 @@ export class SpendLimit {
     return this.exceeded;
   }
 
-  /** What the next model call may spend; undefined without a limit. */
+  /** What the next model call may spend; undefined without a limit, or when the cost is unknown (no price: the API refuses a limit then). */
   remainingUsd(): number | undefined {
-    return this.maxCostUsd === undefined ? undefined : Math.max(0, this.maxCostUsd - this.recorder.state.costUsd);
+    const spent = this.recorder.state.costUsd;
+    return this.maxCostUsd === undefined || spent === null ? undefined : Math.max(0, this.maxCostUsd - spent);
   }
 
   /** A failed attempt's cost, counted once however often the signal arrives. */
@@ -43,7 +44,7 @@ export class SpendLimit {
   check(): void {
     if (this.maxCostUsd === undefined || this.exceeded !== undefined) return;
     const spent = this.recorder.state.costUsd;
-    if (spent < this.maxCostUsd) return;
+    if (spent === null || spent < this.maxCostUsd) return;
     this.stop(`The generation reached its spend limit: $${spent} spent of maxCostUsd $${this.maxCostUsd}`);
   }
 

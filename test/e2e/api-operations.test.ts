@@ -109,9 +109,12 @@ test('access logs are JSON lines carrying the generation and workflow ids; no to
   expect(created).toMatchObject({ level: 'info', generationId: finishedId, res: { statusCode: 201 } });
   const stream = entries.find((entry) => entry.route === '/v1/generations/:id/stream');
   expect((stream?.req as { url: string }).url).toBe(`/v1/generations/${finishedId}/stream`);
-  // The header was sent with every request (redacted by path) and the stream's query carried the token (dropped from the URL).
+  // The token went in every Authorization header (not logged) and in the stream's query (dropped from
+  // the URL); a path that quotes it is scrubbed by value.
+  const quoting = await api.request('GET', `/v1/generations/${token}`);
+  expect(quoting.status).toBe(404);
   const all = logs.lines.join('\n');
-  expect(all).toContain('[redacted]');
+  expect(all).toContain('/v1/generations/[redacted]');
   expect(all).not.toContain(token);
   expect(all).not.toContain(anthropicKey);
 });
@@ -136,6 +139,29 @@ test('CORS for the configured origin: preflight answered without the token, head
   expect(read.headers.get('access-control-allow-origin')).toBe('https://ops.example');
   const other = await fetch(`${harness.toolstream.url}/v1/generations/${finishedId}`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${token}` } });
   expect(other.headers.get('access-control-allow-origin')).toBeNull();
+});
+
+test('a model with no known price: a warning at start, costUsd null (never $0) in events, state and list', async () => {
+  const created = await api.request<{ id: string; warnings?: string[] }>('POST', '/v1/generations', { prompt: promptFor('tools'), model: 'claude-unpriced-1' });
+  expect(created.status).toBe(201);
+  expect(created.body.warnings?.[0]).toContain('No price is known for model claude-unpriced-1');
+  const events = await api.pollToEnd(created.body.id);
+  const iterations = events.filter((event) => event.type === 'iteration.completed');
+  expect(iterations.length).toBe(2);
+  expect(iterations.map((event) => (event as { costUsd: unknown }).costUsd)).toEqual([null, null]);
+  const state = await api.state(created.body.id);
+  expect(state.usage.outputTokens).toBeGreaterThan(0);
+  expect(state.costUsd).toBeNull();
+  // A priced model's start carries no warning.
+  expect((await api.request<{ warnings?: string[] }>('GET', `/v1/generations/${finishedId}`)).body.warnings).toBeUndefined();
+  // Visibility lags: wait for the row to show the finish, then its cost is null too.
+  let row: { status: string; costUsd: unknown } | undefined;
+  for (const until = Date.now() + 30_000; row?.status !== 'completed' && Date.now() < until; ) {
+    const page = await api.request<{ generations: { id: string; status: string; costUsd: unknown }[] }>('GET', '/v1/generations?limit=20');
+    row = page.body.generations.find((generation) => generation.id === created.body.id);
+    if (row?.status !== 'completed') await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(row).toMatchObject({ status: 'completed', costUsd: null });
 });
 
 describe('Idempotency-Key and the active-generation limit', () => {

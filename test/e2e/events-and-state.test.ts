@@ -69,7 +69,7 @@ describe('with the default event buffer', () => {
     const id = await harness.api.create(promptFor('usage'));
     const events = await harness.api.pollToEnd(id);
     const state = await harness.api.state(id);
-    const perTurnCost = costUsd(findPrice(defaultPriceTable, 'claude-sonnet-5-5'), usagePerTurn);
+    const perTurnCost = costUsd(findPrice(defaultPriceTable, 'claude-sonnet-5-5'), usagePerTurn) as number;
     const completedIterations = eventsOfType(events, 'iteration.completed');
     expect(completedIterations).toHaveLength(2);
     for (const iteration of completedIterations) {

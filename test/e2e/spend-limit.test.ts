@@ -120,7 +120,7 @@ test('without a limit, a failed and superseded model attempt is counted in usage
   const failed = eventsOfType(events, 'attempt.failed');
   expect(failed).toEqual([expect.objectContaining({ iteration: 1, attempt: 1, usage: expect.objectContaining({ inputTokens: 1000 }) })]);
   const [turn] = eventsOfType(events, 'iteration.completed');
-  expect(state.costUsd).toBeCloseTo(turn.costUsd + failed[0].costUsd, 6);
+  expect(state.costUsd).toBeCloseTo((turn.costUsd ?? NaN) + (failed[0].costUsd ?? NaN), 6);
   expect(state.costUsd).toBeGreaterThanOrEqual(0.004); // two requests of 1,000 input tokens each
   expect(state.usage.inputTokens).toBe(2000);
 });

@@ -55,9 +55,9 @@ describe('costUsd', () => {
     expect(cost).toBeCloseTo(0.008825, 12);
   });
 
-  test('an unknown model costs 0 rather than failing the turn', () => {
+  test('an unknown model has an unknown cost (null, never $0) rather than failing the turn', () => {
     const price = findPrice(table, 'claude-unknown-9');
-    expect(costUsd(price, usage({ inputTokens: 5000, outputTokens: 5000 }))).toBe(0);
+    expect(costUsd(price, usage({ inputTokens: 5000, outputTokens: 5000 }))).toBeNull();
   });
 
   test('no tokens cost nothing', () => {

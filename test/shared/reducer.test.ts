@@ -213,6 +213,18 @@ describe('usage and cost', () => {
     expect(state.costUsd).toBe(0.3);
     expect(state.stopReason).toBe('end_turn');
   });
+
+  test('a turn of unknown cost makes the total unknown (null) from then on, never $0', () => {
+    const usage = { inputTokens: 1, outputTokens: 1, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 };
+    const state = fold([
+      started,
+      { type: 'iteration.completed', iteration: 1, usage, costUsd: 0.1, stopReason: 'tool_use' },
+      { type: 'iteration.completed', iteration: 2, usage, costUsd: null, stopReason: 'tool_use' },
+      { type: 'iteration.completed', iteration: 3, usage, costUsd: 0.2, stopReason: 'end_turn' },
+    ]);
+    expect(state.costUsd).toBeNull();
+    expect(state.usage.inputTokens).toBe(3);
+  });
 });
 
 describe('purity and forward compatibility', () => {

@@ -82,7 +82,7 @@ test('start from the form, watch text stream and tools go ⏳ → ✅, with the 
   const state = await harness.api.state(/generations\/([\w-]+)$/.exec(page.url())?.[1] as string);
   expect(text).toBe(state.text);
   const tokens = state.usage.inputTokens + state.usage.outputTokens + state.usage.cacheReadInputTokens + state.usage.cacheCreationInputTokens;
-  expect(await page.locator('#status-line').textContent()).toContain(`Iteration 2 | Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${state.costUsd.toFixed(4)}`);
+  expect(await page.locator('#status-line').textContent()).toContain(`Iteration 2 | Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${(state.costUsd as number).toFixed(4)}`);
   expect(await page.locator('#timeline .bar').count()).toBe(4);
   await page.screenshot({ path: screenshotPath('live-view-finished.png'), fullPage: true });
 
@@ -126,7 +126,7 @@ test('the API restarts mid-generation and the page carries on: every event once,
     const rows = await page.locator('#tools tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-tool'), tr.getAttribute('data-status')]));
     expect(rows).toEqual(state.tools.map((tool) => [tool.id, tool.status]));
     const tokens = state.usage.inputTokens + state.usage.outputTokens + state.usage.cacheReadInputTokens + state.usage.cacheCreationInputTokens;
-    expect(await page.locator('#status-line').textContent()).toContain(`Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${state.costUsd.toFixed(4)}`);
+    expect(await page.locator('#status-line').textContent()).toContain(`Tokens: ${tokens.toLocaleString('en-US')} | Cost: $${(state.costUsd ?? NaN).toFixed(4)}`);
     await page.close();
   } finally {
     await stopApiProcess(api);

@@ -28,6 +28,8 @@ export class SpendMeter {
 
   reachedBudget(reported: Usage): boolean {
     if (this.budgetUsd === undefined) return false;
-    return costUsd(this.price, this.estimate(reported)) >= this.budgetUsd;
+    // An unpriced model cannot be held to a budget (the API refuses maxCostUsd for one).
+    const cost = costUsd(this.price, this.estimate(reported));
+    return cost !== null && cost >= this.budgetUsd;
   }
 }

@@ -111,7 +111,8 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
 
     const reportFailedAttempt = async (usage: Usage): Promise<void> => {
       const cost = costUsd(price, usage);
-      if (cost <= 0) return;
+      // Nothing was used (a refused request): nothing to count. An unpriced model's tokens still count.
+      if (usage.inputTokens + usage.outputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens === 0) return;
       await workflow.signal(modelAttemptFailedSignal, { iteration: input.iteration, attempt, usage, costUsd: cost }).catch(() => undefined);
     };
 
