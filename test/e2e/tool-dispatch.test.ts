@@ -276,9 +276,10 @@ test('a demo generation draws few text signals on the timeline, and its tools st
   const signals = (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'modelStream');
   const tools = eventsOfType(events, 'tool.started');
   expect(tools.length).toBeGreaterThanOrEqual(5);
-  // At a fixed 100 ms window this demo sent ~180 signals; text runs that grow to 1 s send ~30.
+  // Measured on a loaded 2-core box: 32 signals at a fixed 100 ms window, 24 with text runs that grow to 1 s
+  // (8 of them carry the tool calls). Fewer signals under load, never more: each waits for the one in flight.
   expect(signals.length).toBeGreaterThan(tools.length);
-  expect(signals.length).toBeLessThanOrEqual(40);
+  expect(signals.length).toBeLessThanOrEqual(30);
   // Early dispatch is kept: the first turn's tools started before that turn's stream ended.
   const firstStreamEnd = harness.fake.responses.find((response) => response.scenario === 'demo' && response.turn === 0)?.endedAt;
   expect(firstStreamEnd).toBeDefined();
