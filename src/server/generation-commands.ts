@@ -6,6 +6,7 @@ import {
   WorkflowUpdateFailedError,
   type Connection,
 } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { webUiMetadata } from '../shared/web-ui-details';
 import {
   cancelToolUpdate,
@@ -17,7 +18,7 @@ import {
   UpdateRejection,
   type ToolDecision,
 } from '../shared/definitions';
-import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationResult } from '../shared/generation';
+import { isLegacyResult, workflowIdFor, type GenerationInput, type GenerationResult, type GenerationRunSettings } from '../shared/generation';
 import { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
 import { HttpError, notFound } from './http-error';
@@ -114,10 +115,28 @@ export class GenerationCommands {
       const { log, messages, nextIteration, input } = previous;
       return { ...input, carryOver: { log, messages, nextIteration, lastIteration: nextIteration + input.maxIterations - 1, followUp: text } };
     }
-    const { run, nextIteration } = previous;
+    const { nextIteration } = previous;
+    const run = previous.run ?? (await this.runSettings(workflowIdFor(previous.generationId)));
     const log = await this.eventLogs.load(previous.eventLog.key);
     const conversation = { head: previous.transcript.head, pending: [] };
     return { ...run, prompt: '', carryOver: { log, conversation, nextIteration, lastIteration: nextIteration + run.maxIterations - 1, followUp: text } };
+  }
+
+  /**
+   * The settings a finished run started with, from its own input (the start event of the latest run):
+   * its result leaves them out, since the Web UI's Input panel shows them already.
+   */
+  private async runSettings(workflowId: string): Promise<GenerationRunSettings> {
+    const { history } = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.options.namespace,
+      execution: { workflowId },
+      maximumPageSize: 1,
+    });
+    const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+    if (!started) throw new HttpError(409, 'conflict', `The start of generation ${workflowId}'s last run is not readable, so it cannot be continued`);
+    const input = await decodeFromPayloadsAtIndex<GenerationInput>(this.client.options.loadedDataConverter, 0, started.input?.payloads);
+    const { carryOver: _carried, prompt: _prompt, ...run } = input;
+    return run;
   }
 
   private handle(id: string) {

@@ -100,7 +100,11 @@ export interface GenerationSummary {
   finishedAt: string | null;
   eventLog: { key: string };
   transcript: { head: string | null };
-  run: GenerationRunSettings;
+  /**
+   * Results of runs before the Web UI work repeated the run's settings here; newer ones leave them to
+   * the run's input (the Input panel), and a follow-up reads them from there.
+   */
+  run?: GenerationRunSettings;
   nextIteration: number;
 }
 

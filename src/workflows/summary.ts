@@ -2,9 +2,11 @@ import type { ArchivedGeneration } from '../activities/storage/archive-generatio
 import type { GenerationInput, GenerationSummary } from '../shared/generation';
 import { ToolStatus, type GenerationState } from '../shared/state';
 
-/** A finished run's result: the figures a person looks for, and where the log and conversation are stored. */
+/**
+ * A finished run's result: the figures a person looks for, and where the log and conversation are
+ * stored. Not the run's settings: they are its input, which the Web UI shows beside the result.
+ */
 export function summarize(input: GenerationInput, state: GenerationState, archived: ArchivedGeneration, nextIteration: number): GenerationSummary {
-  const { carryOver: _carried, prompt: _prompt, ...run } = input;
   return {
     generationId: input.generationId,
     status: state.status,
@@ -20,7 +22,6 @@ export function summarize(input: GenerationInput, state: GenerationState, archiv
     finishedAt: state.finishedAt,
     eventLog: { key: archived.eventLogKey },
     transcript: { head: archived.transcriptHead },
-    run,
     nextIteration,
   };
 }

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RecordedRequest, Scenario, ScriptedTurn } from '../../src/fake-anthropic';
+import { workflowIdFor } from '../../src/shared/generation';
 import { foldEvents } from '../../src/shared/reducer';
 import { toolResultProblems } from '../crash/crash-checks';
 import type { StateResponse } from '../support/api-client';
@@ -169,6 +170,10 @@ test('a message continues a completed generation with the whole conversation', a
   const id = await harness.api.create(promptFor('quick'));
   const first = await harness.api.pollToEnd(id);
   expect((await harness.api.state(id)).text).toBe('First reply.');
+  // The result is a summary: the run's settings are its input (the Web UI's Input panel), not repeated here.
+  const result = await env.client.workflow.getHandle(workflowIdFor(id)).result();
+  expect(result).toMatchObject({ generationId: id, status: 'completed', iterations: 1 });
+  expect(result).not.toHaveProperty('run');
 
   expect((await harness.api.post(`/v1/generations/${id}/messages`, { text: 'And then?' })).status).toBe(202);
   const all = await harness.api.pollToEnd(id);
@@ -183,6 +188,9 @@ test('a message continues a completed generation with the whole conversation', a
     { role: 'assistant', content: [expect.objectContaining({ type: 'text', text: 'First reply.' })] },
     { role: 'user', content: 'And then?' },
   ]);
+  // The follow-up took the settings from the finished run's input.
+  const firstRequest = requestsOf('quick').find((request) => request.turn === 0) as RecordedRequest;
+  expect({ model: second.body.model, max_tokens: second.body.max_tokens }).toEqual({ model: firstRequest.body.model, max_tokens: firstRequest.body.max_tokens });
 });
 
 test('a message to a generation that is still running is refused and changes nothing', async () => {

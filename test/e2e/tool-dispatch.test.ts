@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
+import { calculatorDemoScenario, type Scenario, type ScriptedTurn } from '../../src/fake-anthropic';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { foldEvents } from '../../src/shared/reducer';
 import { workflowIdFor } from '../../src/shared/generation';
@@ -44,6 +44,7 @@ const scenarios: Record<string, Scenario> = {
     },
     done,
   ],
+  demo: calculatorDemoScenario,
   emptyInput: [{ steps: [{ type: 'tool_use', id: 'toolu_empty', name: 'list_files' }] }, done],
   serverTool: [
     {
@@ -266,6 +267,25 @@ test('each activity carries a summary for the Temporal Web UI timeline', async (
     'model turn 2 (claude-sonnet-5-5)',
     'archive event log and transcript',
   ]);
+});
+
+test('a demo generation draws few text signals on the timeline, and its tools still start while the model streams', async () => {
+  const { id, events, state } = await run('demo');
+  expect(state.status).toBe('completed');
+  const history = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+  const signals = (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'modelStream');
+  const tools = eventsOfType(events, 'tool.started');
+  expect(tools.length).toBeGreaterThanOrEqual(5);
+  // Measured on a loaded 2-core box: 32 signals at a fixed 100 ms window, 24 with text runs that grow to 1 s
+  // (8 of them carry the tool calls). Fewer signals under load, never more: each waits for the one in flight.
+  expect(signals.length).toBeGreaterThan(tools.length);
+  expect(signals.length).toBeLessThanOrEqual(30);
+  // Early dispatch is kept: the first turn's tools started before that turn's stream ended.
+  const firstStreamEnd = harness.fake.responses.find((response) => response.scenario === 'demo' && response.turn === 0)?.endedAt;
+  expect(firstStreamEnd).toBeDefined();
+  expect(ms(tools[0].at)).toBeLessThan(firstStreamEnd as number);
+  const firstIterationEnd = eventsOfType(events, 'iteration.completed')[0];
+  expect(tools.filter((tool) => tool.seq < firstIterationEnd.seq).length).toBeGreaterThanOrEqual(2);
 });
 
 test('the state a client folds from the events equals the state the API serves', async () => {

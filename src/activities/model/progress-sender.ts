@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { formatBytes, limitExceededType } from '../../shared/limits';
 import type { DetectedToolCall, StreamItem, StreamProgress } from '../../shared/model-turn';
 import type { LiveUsage } from '../../shared/usage';
+import { TextRunWindow } from './text-run-window';
 
 export type SendProgress = (progress: StreamProgress) => Promise<void>;
 
@@ -13,6 +14,11 @@ export interface ProgressSenderOptions {
   payloadLimitBytes?: number | null;
   /** Waits before each retry of a signal that failed for a passing reason (Temporal unavailable, busy, slow). */
   retryDelaysMs?: readonly number[];
+  /**
+   * When set, a run of text batches without a tool call doubles its window up to this many ms (see
+   * TextRunWindow); unset, every batch waits the configured window.
+   */
+  textRunMaxMs?: number;
 }
 
 const defaultRetryDelaysMs = [100, 300, 1000];
@@ -46,6 +52,7 @@ export class ProgressSender {
   private usageSent: LiveUsage | undefined;
   /** Tool calls the workflow has received: what comes after may leave their input out. */
   readonly deliveredToolCalls = new Set<string>();
+  private readonly textRun: TextRunWindow | undefined;
 
   constructor(
     private readonly send: SendProgress,
@@ -53,7 +60,9 @@ export class ProgressSender {
     /** Read when a batch starts waiting: the window may change with the worker's load. */
     private readonly batchMs: () => number,
     private readonly options: ProgressSenderOptions = {},
-  ) {}
+  ) {
+    this.textRun = options.textRunMaxMs === undefined ? undefined : new TextRunWindow(options.textRunMaxMs);
+  }
 
   /** The failure that stopped delivery, if one did. */
   get failed(): unknown {
@@ -74,6 +83,7 @@ export class ProgressSender {
 
   toolCall(call: DetectedToolCall): void {
     this.pending.push({ type: 'tool_call', call });
+    this.textRun?.reset();
     this.flushNow();
   }
 
@@ -112,7 +122,8 @@ export class ProgressSender {
 
   private flushSoon(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => this.flushNow(), this.batchMs());
+    const baseMs = this.batchMs();
+    this.timer = setTimeout(() => this.flushNow(), this.textRun ? this.textRun.windowMs(baseMs) : baseMs);
   }
 
   private flushNow(): void {
@@ -126,6 +137,8 @@ export class ProgressSender {
     if (this.pending.length === 0 && this.phaseSent === this.phase) return;
     const items = this.pending;
     this.pending = [];
+    // Counted as the batch leaves, not when it lands: a tool call that comes meanwhile resets the run for the text after it.
+    if (!items.some((item) => item.type === 'tool_call')) this.textRun?.textSent();
     const phase = this.phase;
     const usage = this.usageNow !== this.usageSent ? this.usageNow : undefined;
     const progress: StreamProgress = { ...this.route, phase, items, ...(usage ? { usage } : {}) };

@@ -16,6 +16,7 @@ import { StreamAssembler, type CompletedToolUse } from './stream-assembler';
 import { StreamWatchdog } from './stream-watchdog';
 import { SpendMeter } from './spend-meter';
 import type { TextBatchWindow } from './text-batch-window';
+import { defaultTextRunMaxMs } from './text-run-window';
 
 export interface ModelActivityDeps {
   temporal: Client;
@@ -67,7 +68,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       { iteration: input.iteration, attempt },
       () => deps.textBatchWindow.windowMs(input.textBatchMs),
       // Nothing more reaches the workflow: streaming on would start no tools and hide the failure until the end.
-      { onFailure: () => abort.abort(), payloadLimitBytes: deps.payloadLimitBytes },
+      { onFailure: () => abort.abort(), payloadLimitBytes: deps.payloadLimitBytes, textRunMaxMs: defaultTextRunMaxMs },
     );
     const toolCalls: DetectedToolCall[] = [];
     const spend = new SpendMeter(price, input.budgetUsd);

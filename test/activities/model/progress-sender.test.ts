@@ -407,3 +407,69 @@ describe('live usage', () => {
     expect(signal.sent[0].usage).toBeUndefined();
   });
 });
+
+describe('with growing text runs (textRunMaxMs)', () => {
+  function growing(): { signal: FakeSignal; sender: ProgressSender } {
+    const signal = new FakeSignal();
+    return { signal, sender: new ProgressSender(signal.send, ROUTE, () => BATCH_MS, { textRunMaxMs: 4 * BATCH_MS }) };
+  }
+
+  /** Feeds a character every ms for `totalMs`; returns when each signal left, in ms from the start. */
+  async function streamText(signal: FakeSignal, sender: ProgressSender, totalMs: number): Promise<number[]> {
+    const sentAt: number[] = [];
+    for (let t = 0; t < totalMs; t++) {
+      sender.text('x');
+      const before = signal.sent.length;
+      await jest.advanceTimersByTimeAsync(1);
+      if (signal.sent.length > before) sentAt.push(t + 1);
+    }
+    return sentAt;
+  }
+
+  function textOf(signal: FakeSignal): string {
+    return signal.sent.flatMap((progress) => progress.items.map((item) => (item.type === 'text' ? item.text : ''))).join('');
+  }
+
+  test('the first text of a turn leaves after the configured window; later batches of the run wait longer, up to the cap', async () => {
+    const { signal, sender } = growing();
+    const sentAt = await streamText(signal, sender, 16 * BATCH_MS);
+    const gaps = sentAt.map((at, i) => at - (i === 0 ? 0 : sentAt[i - 1]));
+    expect(gaps).toEqual([BATCH_MS, 2 * BATCH_MS, 4 * BATCH_MS, 4 * BATCH_MS, 4 * BATCH_MS]);
+    await sender.close();
+    expect(textOf(signal)).toBe('x'.repeat(16 * BATCH_MS));
+  });
+
+  test('a tool call still goes out at once in a grown run, and the text after it starts at the configured window again', async () => {
+    const { signal, sender } = growing();
+    await streamText(signal, sender, 3 * BATCH_MS);
+    expect(signal.sent).toHaveLength(2);
+    sender.text('before');
+    sender.toolCall(toolCall('t1'));
+    await settle();
+    expect(signal.sent.map(itemsOf)).toEqual([expect.anything(), expect.anything(), ['text:before', 'tool:t1']]);
+
+    sender.text('after');
+    await jest.advanceTimersByTimeAsync(BATCH_MS - 1);
+    expect(signal.sent).toHaveLength(3);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(signal.sent.map(itemsOf)[3]).toEqual(['text:after']);
+  });
+
+  test('a tool call made while a text batch is in flight resets the run for the text after it', async () => {
+    const { signal, sender } = growing();
+    await streamText(signal, sender, 3 * BATCH_MS);
+    signal.hold = true;
+    sender.text('held');
+    await jest.advanceTimersByTimeAsync(4 * BATCH_MS);
+    expect(signal.heldCount).toBe(1);
+    sender.toolCall(toolCall('t1'));
+    signal.release();
+    await settle();
+    signal.release();
+    signal.hold = false;
+    await settle();
+    sender.text('after');
+    await jest.advanceTimersByTimeAsync(BATCH_MS);
+    expect(signal.sent.map(itemsOf).slice(2)).toEqual([['text:held'], ['tool:t1'], ['text:after']]);
+  });
+});
