@@ -74,4 +74,4 @@ test('a generation of 201 iterations continues-as-new along the way and reads as
   expect(runs.filter((run) => run.status.name === 'COMPLETED')).toHaveLength(1);
   const firstRun = continued.sort((a, b) => a.startTime.getTime() - b.startTime.getTime())[0];
   await maybeRecordHistory(env, id, 'continue-as-new', firstRun.runId);
-});
+}, 300_000);
