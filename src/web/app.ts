@@ -143,6 +143,8 @@ function livePage(id: string): void {
     $('#title').textContent = state.prompt.split('\n', 1)[0] || id;
     $('#text').textContent = view.text;
     $('#thinking').hidden = state.activity.kind !== 'thinking';
+    $('#thinking-text').textContent = state.thinking ?? '';
+    $('#thinking-block').hidden = !state.thinking;
     $('#tools').replaceChildren(
       ...state.tools.map((tool) => {
         const duration = toolDurationMs(tool, now);
