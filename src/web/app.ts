@@ -207,7 +207,7 @@ function renderTimeline(view: LiveView, now: number): void {
 const iterationStarts = new Map<number, number>();
 const iterationEnds = new Map<number, number>();
 const eventTypes = [
-  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'attempt.superseded', 'usage.updated', 'tool.detected', 'tool.started',
+  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'thinking.delta', 'attempt.superseded', 'usage.updated', 'tool.detected', 'tool.started',
   'tool.completed', 'tool.failed', 'tool.interrupted', 'tool.awaiting_decision', 'tool.decided', 'tool.awaiting_approval', 'tool.approved', 'tool.denied', 'tool.cancelled', 'iteration.completed',
   'generation.blocked', 'generation.resumed', 'message.received', 'generation.completed', 'generation.failed', 'generation.cancelled',
 ];
