@@ -36,6 +36,7 @@ export class SignalRecorder {
 
   private note(at: number, workflowId: string, progress: StreamProgress): void {
     for (const item of progress.items) {
+      if (item.type === 'thinking') continue;
       const key = `${workflowId}/${item.type === 'text' ? item.at : item.call.id}`;
       const sent = item.type === 'text' ? this.textSent : this.toolSent;
       if (!sent.has(key)) sent.set(key, at);

@@ -30,6 +30,10 @@ export function plainRenderer(write: (text: string) => void, now: () => number =
       const { event } = item;
       const tool = 'toolUseId' in event ? view.state.tools.find((candidate) => candidate.id === event.toolUseId) : undefined;
       switch (event.type) {
+        case 'thinking.delta':
+          // Thinking is set apart: each of its pieces is a line of its own, prefixed.
+          for (const piece of event.text.split('\n')) if (piece.trim() !== '') line(`💭 ${piece}`);
+          break;
         case 'text.delta':
           out(event.text);
           lastLine = '';

@@ -57,6 +57,9 @@ export function ttyRenderer(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv =
     for (const tool of view.state.tools) if (!printedTools.has(tool.id)) lines.push(colors.yellow(formatToolRow(tool, now)));
     lines.push(colors.bold(formatStatusLine(statusFigures(view.state, now))));
     const doing = describeActivity(view.state.activity);
+    // While the model thinks, the last line of its thinking shows, dimmed, above what it is doing.
+    const thinking = view.state.activity.kind === 'thinking' ? lastLineOf(view.state.thinking ?? '') : '';
+    if (thinking) lines.push(colors.dim(`💭 ${thinking.slice(-110)}`));
     if (doing) lines.push(colors.dim(doing));
     region(lines.join('\n'));
   }
@@ -80,4 +83,9 @@ export function ttyRenderer(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv =
       stream.write(`${view.state.status === 'completed' ? colors.green(text) : colors.red(text)}\n`);
     },
   };
+}
+
+function lastLineOf(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  return lines[lines.length - 1] ?? '';
 }

@@ -16,6 +16,12 @@ const buildTurn: ScriptedTurn = {
   usage: { cacheCreationInputTokens: CACHED_PREFIX_TOKENS },
   steps: [
     { type: 'pause', ms: 500 },
+    // A short thinking block first, so the live views show thinking apart from the text.
+    {
+      type: 'thinking',
+      thinking: 'A calculator web app: index.html for the keypad, styles.css, calculator.js for the arithmetic, app.js for clicks and keys. Page first, then styles, then logic.',
+      signature: 'demo-calculator-thinking',
+    },
     {
       type: 'text',
       text: "I'll build a small calculator web app: a page with a display and keypad, some styling, the calculator logic in its own file, and a little glue code for clicks and the keyboard. Let me start with the page.",

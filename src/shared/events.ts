@@ -11,6 +11,8 @@ export type GenerationEventBody =
   | { type: 'iteration.started'; iteration: number }
   | { type: 'activity.changed'; activity: AiActivity }
   | { type: 'text.delta'; iteration: number; attempt: number; text: string }
+  /** The model's thinking as it streams (shown apart from the text). */
+  | { type: 'thinking.delta'; iteration: number; attempt: number; text: string }
   | { type: 'attempt.superseded'; iteration: number; attempt: number }
   /** The streaming turn's usage and cost so far (cumulative within the attempt); iteration.completed has the final figures. */
   | { type: 'usage.updated'; iteration: number; attempt: number; usage: Usage; costUsd: number | null }

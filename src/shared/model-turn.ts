@@ -20,7 +20,9 @@ export interface DetectedToolCall {
 
 export type StreamItem =
   | { type: 'text'; text: string; /** when the first delta of this batch arrived */ at: string }
-  | { type: 'tool_call'; call: DetectedToolCall };
+  | { type: 'tool_call'; call: DetectedToolCall }
+  /** The model's thinking text, batched like text (absent from signals recorded before thinking was streamed). */
+  | { type: 'thinking'; text: string };
 
 /** What the model activity tells the workflow while the stream goes on: batched text, tool calls at once. */
 export interface StreamProgress {

@@ -1,5 +1,5 @@
 import type { GenerationEvent } from './events';
-import { GenerationStatus, initialState, maxStateTextChars, ToolStatus, type GenerationState, type ToolState } from './state';
+import { GenerationStatus, initialState, maxStateTextChars, maxStateThinkingChars, ToolStatus, type GenerationState, type ToolState } from './state';
 import { addUsage, subtractUsage } from './usage';
 
 /**
@@ -26,7 +26,7 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
         startedAt: event.at,
       };
     case 'iteration.started':
-      return { ...state, iteration: event.iteration, iterationTextStart: state.text.length };
+      return { ...state, iteration: event.iteration, iterationTextStart: state.text.length, thinking: '' };
     case 'activity.changed':
       return { ...state, activity: event.activity };
     case 'text.delta':
@@ -37,8 +37,10 @@ function applyEvent(state: GenerationState, event: GenerationEvent): GenerationS
       const base = live && live.iteration === event.iteration && live.attempt === event.attempt ? withoutLiveTurn(state) : state;
       return { ...base, usage: addUsage(base.usage, event.usage), costUsd: addCost(base.costUsd, event.costUsd) };
     }
+    case 'thinking.delta':
+      return { ...state, thinking: ((state.thinking ?? '') + event.text).slice(-maxStateThinkingChars) };
     case 'attempt.superseded':
-      return { ...withoutLiveTurn(state), text: state.text.slice(0, state.iterationTextStart) };
+      return { ...withoutLiveTurn(state), text: state.text.slice(0, state.iterationTextStart), thinking: '' };
     case 'usage.updated': {
       const base = withoutLiveTurn(state);
       return {

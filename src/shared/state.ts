@@ -68,6 +68,9 @@ export interface ToolState {
 /** State stays small whatever the model writes: `text` keeps this many of the latest characters. */
 export const maxStateTextChars = 32_000;
 
+/** `thinking` keeps this many of the latest characters. */
+export const maxStateThinkingChars = 8_000;
+
 export interface GenerationState {
   generationId: string;
   status: GenerationStatus;
@@ -104,6 +107,11 @@ export interface GenerationState {
    * The whole text is in the events as they stream and in the transcript.
    */
   text: string;
+  /**
+   * The current iteration's thinking as it streamed, superseded attempts removed: its last
+   * `maxStateThinkingChars` characters. Absent in states folded before thinking was streamed.
+   */
+  thinking?: string;
   /** Characters of earlier text no longer in `text`. */
   textOmittedChars: number;
   /** Where the current iteration's text starts in `text`, so a superseded attempt can be cut off. */

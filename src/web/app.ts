@@ -143,6 +143,8 @@ function livePage(id: string): void {
     $('#title').textContent = state.prompt.split('\n', 1)[0] || id;
     $('#text').textContent = view.text;
     $('#thinking').hidden = state.activity.kind !== 'thinking';
+    $('#thinking-text').textContent = state.thinking ?? '';
+    $('#thinking-block').hidden = !state.thinking;
     $('#tools').replaceChildren(
       ...state.tools.map((tool) => {
         const duration = toolDurationMs(tool, now);
@@ -205,7 +207,7 @@ function renderTimeline(view: LiveView, now: number): void {
 const iterationStarts = new Map<number, number>();
 const iterationEnds = new Map<number, number>();
 const eventTypes = [
-  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'attempt.superseded', 'usage.updated', 'attempt.failed', 'tool.detected', 'tool.started',
+  'generation.started', 'iteration.started', 'activity.changed', 'text.delta', 'thinking.delta', 'attempt.superseded', 'usage.updated', 'attempt.failed', 'tool.detected', 'tool.started',
   'tool.completed', 'tool.failed', 'tool.interrupted', 'tool.awaiting_decision', 'tool.decided', 'tool.awaiting_approval', 'tool.approved', 'tool.denied', 'tool.cancelled', 'iteration.completed',
   'generation.blocked', 'generation.resumed', 'message.received', 'generation.completed', 'generation.failed', 'generation.cancelled',
 ];

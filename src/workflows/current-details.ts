@@ -12,7 +12,7 @@ export class CurrentDetails {
   private last = '';
 
   refresh(state: GenerationState, cause?: GenerationEventBody['type']): void {
-    if (cause === 'text.delta' || !state.generationId || !inWorkflowContext()) return;
+    if (cause === 'text.delta' || cause === 'thinking.delta' || !state.generationId || !inWorkflowContext()) return;
     const details = currentDetailsOf(state, Date.now());
     if (details === this.last) return;
     this.last = details;

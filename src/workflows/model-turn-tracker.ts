@@ -44,6 +44,7 @@ export class ModelTurnTracker {
     this.enterAttempt(progress.attempt);
     for (const item of progress.items) {
       if (item.type === 'text') this.appendText(item.text, item.at);
+      else if (item.type === 'thinking') this.appendThinking(item.text);
       else this.receiveToolCall(this.identified(item.call), this.dispatchEarly);
     }
     if (progress.usage) this.recorder.emit({ type: 'usage.updated', iteration: this.iteration, attempt: this.attempt, ...progress.usage });
@@ -173,6 +174,11 @@ export class ModelTurnTracker {
     if (last?.type === 'text') this.content[this.content.length - 1] = { type: 'text', text: last.text + text };
     else this.content.push({ type: 'text', text });
     for (const piece of textPieces(text)) this.recorder.emit({ type: 'text.delta', iteration: this.iteration, attempt: this.attempt, text: piece }, at);
+  }
+
+  /** Thinking is only shown: the thinking block with its signature reaches the conversation through the turn's result. */
+  private appendThinking(text: string): void {
+    for (const piece of textPieces(text)) this.recorder.emit({ type: 'thinking.delta', iteration: this.iteration, attempt: this.attempt, text: piece });
   }
 
   /** A call not in the policy's `eagerTools` starts when the stream ends, and so does any later call on its resource. */

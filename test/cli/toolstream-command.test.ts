@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
+import type { StateResponse } from '../support/api-client';
 import { promptFor } from '../support/scenario';
 import { screenshotTerminal, updatingScreenshots } from '../support/screenshots';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
@@ -24,6 +25,15 @@ const scenarios: Record<string, Scenario> = {
     { steps: [{ type: 'text', text: 'All done.' }] },
   ],
   slow: [{ steps: [{ type: 'tool_use', id: 'toolu_slow', name: 'sleep', input: { ms: 4000 } }] }, { steps: [{ type: 'text', text: 'Slept.' }] }],
+  approval: [
+    {
+      steps: [
+        { type: 'tool_use', id: 'toolu_cli_ok', name: 'write_file', input: { path: 'ok.txt', content: 'ok' } },
+        { type: 'tool_use', id: 'toolu_cli_no', name: 'write_file', input: { path: 'no.txt', content: 'no' } },
+      ],
+    },
+    { steps: [{ type: 'text', text: 'Decided.' }] },
+  ],
   rejected: [{ steps: [], httpError: { status: 400, errorType: 'invalid_request_error', message: 'bad request for the test' } }],
 };
 
@@ -139,4 +149,27 @@ test('commands print the API answer, and its error clearly when it refuses', asy
   expect(unauthorized.stdout).toContain('error: 401 unauthorized');
   const say = await run(['say', id, 'one', 'more', 'thing']);
   expect(say).toMatchObject({ code: 0, stdout: expect.stringContaining('message: {"id"') });
+});
+
+test('approve runs a call waiting for approval; deny --reason refuses one; both end in a completed generation', async () => {
+  const id = await harness.api.create(promptFor('approval'), { approval: ['write_file'] });
+  const waiting = (toolUseId: string) => (state: StateResponse) =>
+    state.tools.some((tool) => tool.id === toolUseId && tool.status === 'awaiting_approval');
+  await harness.api.waitForState(id, (state) => waiting('toolu_cli_ok')(state) && waiting('toolu_cli_no')(state));
+  const approve = await run(['approve', id, 'toolu_cli_ok']);
+  expect(approve).toMatchObject({ code: 0, stdout: `approve: ${JSON.stringify({ id, accepted: 'approve' })}\n` });
+  // The other call still waits, so the generation is live: this 409 is about the tool.
+  const again = await run(['approve', id, 'toolu_cli_ok']);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toMatch(/^error: 409 conflict: .*not waiting for approval/m);
+  const deny = await run(['deny', id, 'toolu_cli_no', '--reason', 'not that one']);
+  expect(deny).toMatchObject({ code: 0, stdout: `deny: ${JSON.stringify({ id, accepted: 'deny' })}\n` });
+
+  const watched = await run(['watch', id]);
+  expect(watched.code).toBe(0);
+  expect(watched.stdout).toMatch(/^✅ write_file ok\.txt/m);
+  expect(watched.stdout).toContain('Decided.');
+  const state = await harness.api.state(id);
+  expect(state.tools.find((tool) => tool.id === 'toolu_cli_ok')).toMatchObject({ status: 'completed' });
+  expect(state.tools.find((tool) => tool.id === 'toolu_cli_no')).toMatchObject({ status: 'denied', error: 'not that one' });
 });

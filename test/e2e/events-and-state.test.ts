@@ -18,6 +18,7 @@ import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { eventsOfType, promptFor } from '../support/scenario';
 
 const multibyteText = 'Héllo wörld — naïve café ✓ 日本語のテキスト 🌍🚀 Ελληνικά, русский, עברית. '.repeat(6);
+const thinkingText = 'The user asks for 2 + 2.\nThat is 4; no tool is needed.';
 const usagePerTurn = { inputTokens: 1000, outputTokens: 500, cacheReadInputTokens: 200, cacheCreationInputTokens: 100 };
 const done: ScriptedTurn = { steps: [{ type: 'text', text: 'Finished.' }], usage: usagePerTurn };
 
@@ -27,6 +28,15 @@ const scenarios: Record<string, Scenario> = {
     done,
   ],
   multibyte: [{ steps: [{ type: 'text', text: multibyteText }], chunkChars: 1, byteSplit: true, tokensPerSecond: 400 }],
+  thinking: [
+    {
+      steps: [
+        { type: 'thinking', thinking: thinkingText, signature: 'sig-thinking-e2e' },
+        { type: 'text', text: 'The answer is 4.' },
+      ],
+      chunkChars: 7,
+    },
+  ],
   rejected: [{ steps: [], httpError: { status: 400, errorType: 'invalid_request_error', message: 'max_tokens: too large for this model' } }],
   loops: () => ({ steps: [{ type: 'tool_use', name: 'count', input: { key: 'loop' } }] }),
   chatty: [
@@ -92,6 +102,19 @@ describe('with the default event buffer', () => {
     expect(deltas.length).toBeLessThan(multibyteText.length);
     expect(deltas.map((delta) => delta.text).join('')).toBe(multibyteText);
     expect((await harness.api.state(id)).text).toBe(multibyteText);
+  });
+
+  test('thinking streams as thinking.delta events, apart from the text, and state.thinking holds it', async () => {
+    const id = await harness.api.create(promptFor('thinking'));
+    const events = await harness.api.pollToEnd(id);
+    const thinking = eventsOfType(events, 'thinking.delta');
+    expect(thinking.length).toBeGreaterThan(0);
+    expect(thinking.every((event) => event.iteration === 1 && event.attempt === 1)).toBe(true);
+    expect(thinking.map((event) => event.text).join('')).toBe(thinkingText);
+    const firstText = events.findIndex((event) => event.type === 'text.delta');
+    expect(events.findIndex((event) => event.type === 'thinking.delta')).toBeLessThan(firstText);
+    const state = await harness.api.state(id);
+    expect(state).toMatchObject({ status: 'completed', thinking: thinkingText, text: 'The answer is 4.' });
   });
 
   test('a slow poller with small pages still gets every event, the same as a fast one', async () => {

@@ -1,6 +1,6 @@
 import type { GenerationEvent, GenerationEventBody } from '../../src/shared/events';
 import { foldEvents, reduce } from '../../src/shared/reducer';
-import { initialState, maxStateTextChars, type GenerationState } from '../../src/shared/state';
+import { initialState, maxStateTextChars, maxStateThinkingChars, type GenerationState } from '../../src/shared/state';
 import { at, deepFreeze, randomBodies, seededRandom, sequence } from './support/events';
 
 const started: GenerationEventBody = { type: 'generation.started', generationId: 'gen-1', prompt: 'Write app.js', model: 'claude-sonnet-5-5', maxIterations: 10 };
@@ -92,6 +92,28 @@ describe('text', () => {
       state,
     );
     expect(retried.text).toBe('Kept from iteration 1. The final answer.');
+  });
+});
+
+describe('thinking', () => {
+  test('thinking.delta builds the iteration\'s thinking apart from the text; a new iteration and a superseded attempt clear it', () => {
+    const state = fold([
+      started,
+      { type: 'iteration.started', iteration: 1 },
+      { type: 'thinking.delta', iteration: 1, attempt: 1, text: 'Plan: ' },
+      { type: 'thinking.delta', iteration: 1, attempt: 1, text: 'write app.js.' },
+      { type: 'text.delta', iteration: 1, attempt: 1, text: 'Writing it.' },
+    ]);
+    expect(state).toMatchObject({ thinking: 'Plan: write app.js.', text: 'Writing it.' });
+    expect(fold([{ type: 'attempt.superseded', iteration: 1, attempt: 1 }], state).thinking).toBe('');
+    expect(fold([{ type: 'iteration.started', iteration: 2 }], state).thinking).toBe('');
+  });
+
+  test('thinking keeps only its last maxStateThinkingChars characters', () => {
+    const long = 'x'.repeat(maxStateThinkingChars) + 'tail';
+    const state = fold([started, { type: 'iteration.started', iteration: 1 }, { type: 'thinking.delta', iteration: 1, attempt: 1, text: long }]);
+    expect(state.thinking).toHaveLength(maxStateThinkingChars);
+    expect(state.thinking?.endsWith('tail')).toBe(true);
   });
 });
 

@@ -11,6 +11,7 @@ const scenarios: Record<string, Scenario> = {
   build: [
     {
       steps: [
+        { type: 'thinking', thinking: 'A landing page: one index.html first, then wait a little.', signature: 'sig-web-thinking' },
         { type: 'text', text: 'Setting up the project files. '.repeat(4) },
         { type: 'tool_use', id: 'toolu_web_1', name: 'write_file', input: { path: 'index.html', content: '<h1>hi</h1>' } },
         { type: 'text', text: 'Now a slower step. '.repeat(4) },
@@ -70,6 +71,12 @@ test('start from the form, watch text stream and tools go ⏳ → ✅, with the 
   // Mid-generation: text has streamed, the first tool is done while the second runs.
   await page.locator('tr[data-tool="toolu_web_1"] td', { hasText: '✅' }).waitFor();
   expect(await page.locator('#text').textContent()).toContain('Setting up the project files.');
+  // The thinking shows apart from the text, dimmed, in a labelled region.
+  const thinking = page.getByRole('log', { name: "The model's thinking" });
+  expect(await thinking.textContent()).toBe('A landing page: one index.html first, then wait a little.');
+  expect(await page.locator('#text').textContent()).not.toContain('A landing page');
+  expect(await thinking.evaluate((node) => node.ownerDocument.defaultView?.getComputedStyle(node).fontStyle)).toBe('italic');
+  expect(await thinking.evaluate((node) => node.ownerDocument.defaultView?.getComputedStyle(node).color)).toBe('rgb(136, 136, 136)');
   // What the AI is doing names the running tool by its summary; a running tool offers cancel only.
   await page.locator('#activity', { hasText: 'sleep 2500ms' }).waitFor();
   expect(await sleepRow.locator('button').allTextContents()).toEqual(['cancel']);

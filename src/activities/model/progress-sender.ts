@@ -76,6 +76,14 @@ export class ProgressSender {
     this.flushSoon();
   }
 
+  /** Thinking text batches like text, in the same signals (no signal of its own beyond the batch window). */
+  thinking(text: string): void {
+    const last = this.pending[this.pending.length - 1];
+    if (last?.type === 'thinking') last.text += text;
+    else this.pending.push({ type: 'thinking', text });
+    this.flushSoon();
+  }
+
   /** The stream's latest usage figures: they ride on the next signal that goes out anyway, never on one of their own. */
   usage(usage: LiveUsage): void {
     this.usageNow = usage;

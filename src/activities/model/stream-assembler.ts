@@ -19,6 +19,8 @@ export interface CompletedToolUse {
 
 export interface AssemblerListener {
   onText(text: string): void;
+  /** A thinking_delta's text: shown live; the block itself (with its signature) stays in `content`. */
+  onThinking?(text: string): void;
   onToolUse(toolUse: CompletedToolUse): void;
   onBlockStart(blockType: string): void;
   /** message_start and every message_delta: the turn's usage so far. */
@@ -126,6 +128,7 @@ export class StreamAssembler {
         break;
       case 'thinking_delta':
         block.thinking = String(block.thinking ?? '') + delta.thinking;
+        this.listener.onThinking?.(delta.thinking);
         break;
       case 'signature_delta':
         block.signature = delta.signature;

@@ -78,6 +78,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
         sender.setPhase('streaming');
         sender.text(text);
       },
+      onThinking: (text) => sender.thinking(text),
       onBlockStart: (type) => {
         sender.setPhase(type === 'thinking' || type === 'redacted_thinking' ? 'thinking' : 'streaming');
         if (type === 'tool_use') sender.toolCallStarting();

@@ -81,7 +81,7 @@ async function settle(): Promise<void> {
 }
 
 function itemsOf(progress: StreamProgress): Array<string> {
-  return progress.items.map((item) => (item.type === 'text' ? `text:${item.text}` : `tool:${item.call.id}`));
+  return progress.items.map((item) => (item.type === 'tool_call' ? `tool:${item.call.id}` : `${item.type}:${item.text}`));
 }
 
 function setup(): { signal: FakeSignal; sender: ProgressSender } {

@@ -48,7 +48,8 @@ async function sdkEvents(bytes: Uint8Array, chunkSize?: number): Promise<RawMess
 type ListenerCall =
   | { kind: 'text'; text: string; eventIndex: number }
   | { kind: 'tool'; toolUse: CompletedToolUse; eventIndex: number; toolIdsInContent: string[] }
-  | { kind: 'block'; blockType: string; eventIndex: number };
+  | { kind: 'block'; blockType: string; eventIndex: number }
+  | { kind: 'thinking'; text: string; eventIndex: number };
 
 interface Replay {
   assembler: StreamAssembler;
@@ -67,6 +68,7 @@ function replay(events: RawMessageStreamEvent[]): Replay {
     onText: (text) => calls.push({ kind: 'text', text, eventIndex }),
     onToolUse: (toolUse) => calls.push({ kind: 'tool', toolUse, eventIndex, toolIdsInContent: toolIds(assembler.result({ includeOpenText: true })) }),
     onBlockStart: (blockType) => calls.push({ kind: 'block', blockType, eventIndex }),
+    onThinking: (text) => calls.push({ kind: 'thinking', text, eventIndex }),
   });
   events.forEach((event, i) => {
     eventIndex = i;
@@ -156,6 +158,12 @@ describe('StreamAssembler on recorded transcripts', () => {
   });
 
   describe.each(CHUNKINGS)('thinking-and-server-tool.sse, %s', (_label, chunkSize) => {
+    test('thinking deltas are reported as they stream, apart from the text', async () => {
+      const { calls } = await replayFixture('thinking-and-server-tool', chunkSize);
+      expect(calls.flatMap((call) => (call.kind === 'thinking' ? [call.text] : [])).join('')).toBe(THINKING_TEXT);
+      expect(textCalls(calls).join('')).not.toContain(THINKING_TEXT);
+    });
+
     test('thinking keeps its text and signature exactly, and server blocks pass through', async () => {
       const { assembler } = await replayFixture('thinking-and-server-tool', chunkSize);
       const turn = assembler.result();
