@@ -57,6 +57,7 @@ export const openApiDocument = {
       CreateGenerationBody: fromZod(createGenerationBody),
       SendMessageBody: fromZod(sendMessageBody),
       CancelBody: { type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } }, additionalProperties: false },
+      DenyToolBody: { type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } }, additionalProperties: false },
       CreatedGeneration: {
         type: 'object',
         required: ['id', 'workflowId', 'status', 'model'],
@@ -305,6 +306,28 @@ export const openApiDocument = {
         summary: 'Skip a failed tool waiting for a decision',
         parameters: [idParam, toolUseIdParam],
         responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not waiting for a decision'), ...commonErrors },
+      },
+    },
+    '/v1/generations/{id}/tools/{toolUseId}/approve': {
+      post: {
+        summary: 'Approve a tool call awaiting approval: it runs',
+        parameters: [idParam, toolUseIdParam],
+        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not awaiting approval'), ...commonErrors },
+      },
+    },
+    '/v1/generations/{id}/tools/{toolUseId}/deny': {
+      post: {
+        summary: 'Deny a tool call awaiting approval: the model gets an error result with the reason',
+        parameters: [idParam, toolUseIdParam],
+        requestBody: { required: false, content: json(ref('DenyToolBody')) },
+        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not awaiting approval'), ...commonErrors },
+      },
+    },
+    '/v1/generations/{id}/tools/{toolUseId}/cancel': {
+      post: {
+        summary: 'Cancel one queued or running tool call: the model gets an error result; the rest goes on',
+        parameters: [idParam, toolUseIdParam],
+        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not queued, awaiting or running'), ...commonErrors },
       },
     },
     '/healthz': {

@@ -94,6 +94,11 @@ test('every route answers as the OpenAPI document says', async () => {
   expect((await call('POST', '/v1/generations/{id}/resume', `/v1/generations/${id}/resume`)).status).toBe(409);
   expect((await call('POST', '/v1/generations/{id}/tools/{toolUseId}/retry', `/v1/generations/${id}/tools/toolu_oa_write/retry`)).status).toBe(409);
   expect((await call('POST', '/v1/generations/{id}/tools/{toolUseId}/skip', `/v1/generations/${id}/tools/toolu_oa_write/skip`)).status).toBe(409);
+  for (const command of ['approve', 'deny', 'cancel']) {
+    const route = `/v1/generations/{id}/tools/{toolUseId}/${command}`;
+    expect((await call('POST', route, `/v1/generations/${id}/tools/toolu_oa_write/${command}`)).status).toBe(409);
+  }
+  expect((await call('POST', '/v1/generations/{id}/tools/{toolUseId}/deny', `/v1/generations/${id}/tools/toolu_oa_write/deny`, { body: { reason: '' } })).status).toBe(400);
   expect((await call('POST', '/v1/generations/{id}/messages', `/v1/generations/${id}/messages`, { body: { text: '' } })).status).toBe(400);
   expect((await call('POST', '/v1/generations/{id}/messages', `/v1/generations/${id}/messages`, { body: { text: 'One more thing' } })).status).toBe(202);
   await harness.api.waitForState(id, (state) => state.status === 'completed' && state.iteration >= 3);
