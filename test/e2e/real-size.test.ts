@@ -110,7 +110,9 @@ test('a 700 KB file written and read back three times completes, and the last re
   expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
   expect(figures.bytes).toBeLessThan(bigFile.length);
 
-  // The transcript route serves the conversation exactly as last sent, plus the final answer.
+  // The transcript route serves the conversation exactly as last sent, plus the final answer, which the
+  // run archives after its last event: read once the run has closed.
+  await env.client.workflow.getHandle(workflowIdFor(id)).result();
   const transcript = await harness.api.request<{ total: number; messages: unknown[]; nextOffset: number | null }>('GET', `/v1/generations/${id}/transcript?limit=500`);
   expect(transcript.status).toBe(200);
   expect(transcript.body.total).toBe(last.length + 1);

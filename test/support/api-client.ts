@@ -81,7 +81,11 @@ export class ApiClient {
       }
       const caughtUp = cursor === page.lastSeq;
       if (caughtUp && isFinished(page.status)) return events;
-      if (Date.now() > deadline) throw new Error(`generation ${id} still ${page.status} after ${timeoutMs} ms`);
+      if (Date.now() > deadline) {
+        // Why it is stuck (a blocked generation's error names the failed call) makes a failure readable.
+        const { body } = await this.request<{ error?: string | null }>('GET', `/v1/generations/${encodeURIComponent(id)}`);
+        throw new Error(`generation ${id} still ${page.status} after ${timeoutMs} ms${body?.error ? `: ${body.error}` : ''}`);
+      }
       if (caughtUp) await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }
