@@ -96,6 +96,9 @@ export class GenerationService {
     });
     this.conversations = new ConversationStore(options.storage.blobs);
     this.reader = new GenerationReader({
+      // Another API instance may continue a finished generation (a follow-up): a read of a closed run checks
+      // (one describe, shared by concurrent reads) that no newer run took over, so it is never shown finished.
+      closedRecheckMs: 0,
       ...options.reader,
       connection: options.connection,
       namespace: options.namespace,
