@@ -61,11 +61,13 @@ export class GenerationControl {
 
   assertAcceptsMessage(text: string): void {
     if (text.trim().length === 0) throw conflict('The message text is empty');
-    if (this.cancelRequested) throw conflict('The generation is being cancelled');
     const status = this.recorder.state.status;
+    // Once the cancel has ended the generation, its run only archives and closes: the API waits for
+    // the close and continues it in a new run, as for any finished generation.
     if (isFinished(status)) {
       throw ApplicationFailure.create({ type: UpdateRejection.finishing, message: `The generation is ${status}; its run is closing`, nonRetryable: true });
     }
+    if (this.cancelRequested) throw conflict('The generation is being cancelled');
     if (status !== GenerationStatus.blocked && status !== GenerationStatus.waiting) {
       throw conflict(`A message continues a finished, blocked or waiting generation; this one is ${status}`);
     }

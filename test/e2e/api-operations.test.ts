@@ -4,11 +4,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { createApp } from '../../src/server/create-app';
+import { workflowIdFor } from '../../src/shared/generation';
 import { createGenerationCommands, createGenerationService } from '../../src/runtime/api-server';
 import { ApiClient } from '../support/api-client';
 import { captureLogs, type CapturedLogs } from '../support/log-capture';
 import { promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
+import { pause } from '../support/wait-for';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
 const token = 'tok-OPS-' + 'x'.repeat(24);
@@ -97,7 +99,13 @@ test('a real generation: /metrics counts its requests by route and status, the r
   expect(sample(text, 'toolstream_sse_streams_open')).toBe(0);
   expect(sample(text, 'toolstream_reader_queries_total')).toBeGreaterThan(0);
   expect(sample(text, 'toolstream_reader_cached_generations')).toBeGreaterThanOrEqual(1);
-  expect(sample(text, 'toolstream_generations_active')).toBe(0);
+  // The gauge counts from Temporal's visibility, which learns of the close a moment after the terminal event.
+  await env.client.workflow.getHandle(workflowIdFor(finishedId)).result();
+  let active = sample(text, 'toolstream_generations_active');
+  for (const deadline = Date.now() + 10_000; active !== 0 && Date.now() < deadline; await pause(200)) {
+    active = sample(await metricsText(), 'toolstream_generations_active');
+  }
+  expect(active).toBe(0);
 });
 
 test('access logs are JSON lines carrying the generation and workflow ids; no token or API key in any line', async () => {
