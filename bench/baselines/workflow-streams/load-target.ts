@@ -45,7 +45,7 @@ export async function startWorkflowStreamsLoadTarget(temporal: BenchTemporal, fa
     running.add(handle.workflowId);
     const timer = setTimeout(() => void handle.terminate('load benchmark: deadline').catch(() => undefined), Math.max(0, deadline - Date.now()));
     try {
-      await subscribe(client, handle.workflowId, detectedAt);
+      await subscribe(client, handle.workflowId, (toolUseId, at) => detectedAt.set(JSON.stringify([generationId, toolUseId]), at));
       await handle.result();
       return { ok: true, durationMs: Date.now() - startedAt };
     } catch {
@@ -69,7 +69,7 @@ export async function startWorkflowStreamsLoadTarget(temporal: BenchTemporal, fa
         generations,
         dispatchMs: timings.map((timing) => timing.codeStartedAt - timing.turnEndedAt),
         fromBlockStopMs: timings.flatMap((timing) => {
-          const detected = detectedAt.get(timing.toolUseId);
+          const detected = detectedAt.get(JSON.stringify([timing.generationId, timing.toolUseId]));
           return detected === undefined ? [] : [timing.codeStartedAt - detected];
         }),
       };
@@ -92,12 +92,12 @@ export async function startWorkflowStreamsLoadTarget(temporal: BenchTemporal, fa
 }
 
 /** Reads every topic until `complete`, noting when each tool call was detected (activity clock). */
-async function subscribe(client: Client, workflowId: string, detectedAt: Map<string, number>): Promise<void> {
+async function subscribe(client: Client, workflowId: string, onDetected: (toolUseId: string, at: number) => void): Promise<void> {
   const stream = WorkflowStreamClient.create(client, workflowId);
   for await (const item of stream.subscribe(allTopics, 0, { pollCooldown: pollCooldownMs })) {
     if (item.topic === Topic.tool) {
       const event = defaultPayloadConverter.fromPayload<ToolEvent>(item.data);
-      if (event.type === 'detected') detectedAt.set(event.toolUseId, event.at);
+      if (event.type === 'detected') onDetected(event.toolUseId, event.at);
     }
     if (item.topic === Topic.complete) return;
   }

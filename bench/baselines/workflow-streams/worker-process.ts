@@ -23,6 +23,8 @@ const heartbeatIntervalMs = 500;
 const maxConcurrentActivities = 1000;
 
 export interface WorkflowStreamsToolTiming {
+  generationId: string;
+  /** The fake model's tool ids repeat across generations of one scenario: a call is (generationId, toolUseId). */
   toolUseId: string;
   /** The model activity saw its stream end (after message_stop, before flushing its last batch and returning). */
   turnEndedAt: number;
@@ -50,11 +52,11 @@ async function main(): Promise<void> {
       // The activity's own return is the earliest its workflow can learn of the calls; take its stream end
       // as the latest moment before that: the model's last byte (message_stop), known in `ended` below.
       const ended = lastStreamEnd.get(Context.current().info.activityId) ?? Date.now();
-      for (const call of result.toolCalls) turnEnds.set(call.id, ended);
+      for (const call of result.toolCalls) turnEnds.set(callKey(input.generationId, call.id), ended);
       return result;
     },
     async runTool(input: ToolRunInput) {
-      codeStarts.set(input.toolUseId, Date.now());
+      codeStarts.set(callKey(input.generationId, input.toolUseId), Date.now());
       return base.runTool(input);
     },
   };
@@ -75,9 +77,10 @@ async function main(): Promise<void> {
     (message) => {
       if (message.type === 'timings') {
         const timings: WorkflowStreamsToolTiming[] = [];
-        for (const [toolUseId, codeStartedAt] of codeStarts) {
-          const turnEndedAt = turnEnds.get(toolUseId);
-          if (turnEndedAt !== undefined) timings.push({ toolUseId, turnEndedAt, codeStartedAt });
+        for (const [key, codeStartedAt] of codeStarts) {
+          const turnEndedAt = turnEnds.get(key);
+          const [generationId, toolUseId] = JSON.parse(key) as [string, string];
+          if (turnEndedAt !== undefined) timings.push({ generationId, toolUseId, turnEndedAt, codeStartedAt });
         }
         codeStarts.clear();
         turnEnds.clear();
@@ -100,6 +103,10 @@ async function main(): Promise<void> {
   while (worker.getState() !== 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
   sendToParent({ type: 'ready', pid: process.pid });
   await running;
+}
+
+function callKey(generationId: string, toolUseId: string): string {
+  return JSON.stringify([generationId, toolUseId]);
 }
 
 /** Model activity id → when its stream's `for await` ended: the SDK stream is read inside base.streamTurn. */
