@@ -279,6 +279,8 @@ export interface CpuCostEntry {
 export type CpuCostSystem = 'ours' | 'workflowStreams' | 'inProcess';
 
 export interface CpuCost {
+  /** When it ran: a page may merge measures from different runs. */
+  measuredAt?: string;
   concurrent: number;
   scenarios: Record<'stress' | 'realistic', Partial<Record<CpuCostSystem, CpuCostEntry>>>;
 }
@@ -307,6 +309,8 @@ export interface CapacityRampStep {
 
 /** Capacity of one system by doubling then bisection (bench/lib/capacity-ramp.ts). */
 export interface CapacityRamp {
+  /** When the ramp started: a page may merge measures from different runs. */
+  measuredAt?: string;
   system: string;
   scenario: string;
   maxConcurrent: number;

@@ -28,12 +28,13 @@ export function capacityRampPlan(system: LoadSystem, quick: boolean): CapacityRa
 
 async function rampOf(system: LoadSystem, temporal: BenchTemporal, ctx: BenchContext): Promise<CapacityRamp> {
   const plan = capacityRampPlan(system, ctx.quick);
+  const measuredAt = new Date().toISOString();
   const model = await startScenarioModel(plan.scenarios);
   let target: LoadTarget | undefined;
   try {
     target = await startLoadTarget(system, temporal, model.url, system === LoadSystem.ours ? extraStackEnv() : {});
     const result = await runCapacityRamp(target, plan.scenarios, plan.ramp, (message) => ctx.log(`capacity: ${message}`));
-    return toReport(loadSystemLabels[system], target.dispatchFrom, plan, result);
+    return { measuredAt, ...toReport(loadSystemLabels[system], target.dispatchFrom, plan, result) };
   } finally {
     await target?.close();
     await model.child.stop();

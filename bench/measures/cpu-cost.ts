@@ -39,6 +39,7 @@ export function cpuCostOptions(quick: boolean): CpuCostOptions {
  */
 export async function measureCpuCost(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
   const options = cpuCostOptions(ctx.quick);
+  const measuredAt = new Date().toISOString();
   const model = await startScenarioModel(options.scenarios);
   const steps: Record<string, Record<string, LoadStep>> = { stress: {}, realistic: {} };
   try {
@@ -58,6 +59,7 @@ export async function measureCpuCost(temporal: BenchTemporal, ctx: BenchContext)
     await model.child.stop();
   }
   const cpuCost: CpuCost = {
+    measuredAt,
     concurrent: options.concurrent,
     scenarios: Object.fromEntries(
       scenarioNames.map((scenario) => [

@@ -21,7 +21,7 @@ export function capacityDetails(results: Partial<BenchResults>, before: CpuCostB
     if (settings) lines.push(`Settings: ${Object.entries(settings).map(([name, value]) => `${name} = ${String(value)}`).join('; ')}.`, '');
     for (const { name, ramp } of ramps) {
       lines.push(
-        `**${name}**: ${ramp.maxConcurrent} concurrent pass${ramp.firstFailed === undefined ? '' : `, ${ramp.firstFailed} fail`} (ramp ${ramp.ended}, ${(ramp.wallMs / 1000).toFixed(0)} s). Dispatch: ${ramp.dispatchFrom}.`,
+        `**${name}**: ${ramp.maxConcurrent} concurrent pass${ramp.firstFailed === undefined ? '' : `, ${ramp.firstFailed} fail`} (ramp ${ramp.ended}, ${(ramp.wallMs / 1000).toFixed(0)} s${ramp.measuredAt ? `, run ${ramp.measuredAt.slice(0, 16)}` : ''}). Dispatch: ${ramp.dispatchFrom}.`,
         '',
         '| concurrent | passed | dispatch p50 / p99 | block stop → tool p99 | failed generations | worker CPU | dev server CPU | worker / dev server CPU ms per generation-second | worker peak RSS |',
         '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -45,6 +45,7 @@ const systemNames: Record<string, string> = { ours: 'ours', workflowStreams: '(c
 
 function cpuCostSection(cost: CpuCost | undefined, before: CpuCostBaseline | undefined, settings: Record<string, string | number | boolean> | undefined): string[] {
   const lines = ['### 6c. CPU per generation-second', ''];
+  if (cost?.measuredAt) lines.push(`Run ${cost.measuredAt.slice(0, 16)}, each system alone in turn, on the same dev server.`, '');
   if (settings) lines.push(`Settings: ${Object.entries(settings).map(([name, value]) => `${name} = ${String(value)}`).join('; ')}.`, '');
   lines.push('| scenario | system | worker CPU ms per generation-second | dev server CPU ms per generation-second | both | dispatch p50 / p99 | failed |', '| --- | --- | --- | --- | --- | --- | --- |');
   const row = (scenario: string, name: string, entry: CpuCostEntry): string =>
