@@ -20,7 +20,7 @@ export interface CapacityRampPlan {
 export function capacityRampPlan(system: LoadSystem, quick: boolean): CapacityRampPlan {
   const { scenarios } = cpuCostOptions(quick);
   const base = { scenario: 'realistic' as const, dispatchP99LimitMs: 250, resolution: 0.15 };
-  if (quick) return { scenarios, ramp: { ...base, start: 5, max: 20, staggerMs: 1000, budgetMs: 25_000 } };
+  if (quick) return { scenarios, ramp: { ...base, start: 4, max: 8, staggerMs: 500, budgetMs: 12_000 } };
   // Each full step is a ~30 s generation plus a 3 s spread of starts; a budget keeps one locked run under ~8 min.
   const start = system === LoadSystem.ours ? 20 : 10;
   return { scenarios, ramp: { ...base, start, max: 640, staggerMs: 3000, budgetMs: 6 * 60_000 } };

@@ -20,11 +20,12 @@ export interface CpuCostOptions {
 export function cpuCostOptions(quick: boolean): CpuCostOptions {
   if (quick) {
     return {
-      concurrent: 5,
-      staggerMs: 1000,
+      // A smoke run: every system and scenario once, small, within ~40 s of the quick bench.
+      concurrent: 4,
+      staggerMs: 500,
       scenarios: {
-        stress: { ...capacityOptions(false).scenario, streamMs: 4000, toolEveryMs: 1000 },
-        realistic: { ...realisticDefaults, iterations: 2, meanToolGapMs: 1000, finalTurnMs: 1000 },
+        stress: { ...capacityOptions(false).scenario, streamMs: 3000, toolEveryMs: 1000 },
+        realistic: { ...realisticDefaults, iterations: 2, meanToolGapMs: 800, finalTurnMs: 500 },
       },
     };
   }
