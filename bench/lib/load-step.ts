@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { toolCallsFor, type LoadScenarioName, type LoadScenarios, type LoadTarget } from './load-target';
 import { CpuWindow, readRssMB, RssSampler } from './process-stats';
 import { realisticStreamMs } from './realistic-scenario';
@@ -21,8 +22,8 @@ export interface LoadStep {
   generationSeconds: number;
   wallSeconds: number;
   cpuSeconds: { worker: number; devServer: number };
-  /** Percent of one core over the step; `machine` is percent of all cores. */
-  cpuPercent: { worker: number; devServer: number; machine: number };
+  /** Percent of one core over the step; `machine` is percent of all cores; `others` is what else ran on the machine (not the bench, its fake model or the system under test), percent of one core. */
+  cpuPercent: { worker: number; devServer: number; machine: number; others: number };
   /** CPU milliseconds per generation-second. */
   perGenerationSecond: { workerCpuMs: number; devServerCpuMs: number };
   workerRssMB: { before: number; peak: number };
@@ -31,6 +32,8 @@ export interface LoadStep {
 export interface LoadStepOptions {
   staggerMs: number;
   dispatchP99LimitMs: number;
+  /** The fake model's process, so its CPU is not counted as other load. */
+  modelPid?: number;
 }
 
 /** How long one generation of the scenario should take with no overhead: its streams and its tools. */
@@ -51,7 +54,12 @@ export async function runLoadStep(
   // A generation taking twice its nominal time has failed the step anyway; past this it is cut off and counted failed.
   const deadline = Date.now() + options.staggerMs + nominalGenerationMs(scenarios, scenario) * 2 + 20_000;
   const rssBefore = readRssMB(target.workerPid);
-  const cpu = new CpuWindow({ worker: target.workerPid, ...(target.devServerPid ? { devServer: target.devServerPid } : {}) });
+  const cpu = new CpuWindow({
+    worker: target.workerPid,
+    bench: process.pid,
+    ...(target.devServerPid ? { devServer: target.devServerPid } : {}),
+    ...(options.modelPid ? { model: options.modelPid } : {}),
+  });
   const rss = new RssSampler(target.workerPid, 500).start();
   const started = performance.now();
   const batch = await target.runBatch(scenario, concurrent, { staggerMs: options.staggerMs, deadline, batchId: `${++batches}-${concurrent}` });
@@ -81,7 +89,12 @@ export async function runLoadStep(
     generationSeconds: round(generationSeconds),
     wallSeconds: round(wallSeconds),
     cpuSeconds: { worker: workerSeconds, devServer: devServerSeconds },
-    cpuPercent: { worker: share.processes.worker, devServer: share.processes.devServer ?? 0, machine: share.machine },
+    cpuPercent: {
+      worker: share.processes.worker,
+      devServer: share.processes.devServer ?? 0,
+      machine: share.machine,
+      others: round(Math.max(0, share.machine * os.cpus().length - Object.values(share.processes).reduce((sum, value) => sum + value, 0))),
+    },
     perGenerationSecond: {
       workerCpuMs: round((workerSeconds * 1000) / generationSeconds),
       devServerCpuMs: round((devServerSeconds * 1000) / generationSeconds),
@@ -95,7 +108,7 @@ export function describeStep(label: string, step: LoadStep): string {
     `${label}, ${step.scenario}, ${step.concurrent} concurrent: dispatch p50 ${step.dispatchP50Ms} p99 ${step.dispatchP99Ms} ms ` +
     `(${step.dispatchSamples}/${step.expectedSamples}; from block stop p99 ${step.fromBlockStopP99Ms}), failed ${step.failedGenerations}, ` +
     `CPU ms per generation-second: worker ${step.perGenerationSecond.workerCpuMs}, dev server ${step.perGenerationSecond.devServerCpuMs} ` +
-    `(worker ${step.cpuPercent.worker} %, dev server ${step.cpuPercent.devServer} %, machine ${step.cpuPercent.machine} %), ` +
+    `(worker ${step.cpuPercent.worker} %, dev server ${step.cpuPercent.devServer} %, machine ${step.cpuPercent.machine} %, other load ${step.cpuPercent.others} % of a core), ` +
     `${step.generationSeconds} generation-s in ${step.wallSeconds} s${step.passed ? '' : ' FAIL'}`
   );
 }

@@ -274,6 +274,8 @@ export interface CpuCostEntry {
   /** Percent of one core over the step. */
   workerCpuPercent: number;
   devServerCpuPercent: number;
+  /** CPU of everything else on the machine, percent of one core (see CapacityRampStep). */
+  otherLoadPercent?: number;
 }
 
 export type CpuCostSystem = 'ours' | 'workflowStreams' | 'inProcess';
@@ -299,6 +301,8 @@ export interface CapacityRampStep {
   /** Percent of one core over the step. */
   workerCpuPercent: number;
   devServerCpuPercent: number;
+  /** CPU of everything else on the machine (other jobs; not the bench, its fake model or the system), percent of one core: a noisy step. */
+  otherLoadPercent?: number;
   workerCpuMsPerGenerationSecond: number;
   devServerCpuMsPerGenerationSecond: number;
   /** Peak worker RSS during the step, and before it. */

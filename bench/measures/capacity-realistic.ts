@@ -33,7 +33,7 @@ async function rampOf(system: LoadSystem, temporal: BenchTemporal, ctx: BenchCon
   let target: LoadTarget | undefined;
   try {
     target = await startLoadTarget(system, temporal, model.url, system === LoadSystem.ours ? extraStackEnv() : {});
-    const result = await runCapacityRamp(target, plan.scenarios, plan.ramp, (message) => ctx.log(`capacity: ${message}`));
+    const result = await runCapacityRamp(target, plan.scenarios, { ...plan.ramp, modelPid: model.child.pid }, (message) => ctx.log(`capacity: ${message}`));
     return { measuredAt, ...toReport(loadSystemLabels[system], target.dispatchFrom, plan, result) };
   } finally {
     await target?.close();
@@ -67,6 +67,7 @@ function stepReport(step: LoadStep): CapacityRampStep {
     fromBlockStopP99Ms: step.fromBlockStopP99Ms,
     workerCpuPercent: step.cpuPercent.worker,
     devServerCpuPercent: step.cpuPercent.devServer,
+    otherLoadPercent: step.cpuPercent.others,
     workerCpuMsPerGenerationSecond: step.perGenerationSecond.workerCpuMs,
     devServerCpuMsPerGenerationSecond: step.perGenerationSecond.devServerCpuMs,
     rssMB: step.workerRssMB.peak,

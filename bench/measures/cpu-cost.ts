@@ -48,7 +48,7 @@ export async function measureCpuCost(temporal: BenchTemporal, ctx: BenchContext)
       const target = await startLoadTarget(system, temporal, model.url, extraStackEnv());
       try {
         for (const scenario of scenarioNames) {
-          const step = await runLoadStep(target, options.scenarios, scenario, options.concurrent, { staggerMs: options.staggerMs, dispatchP99LimitMs: Infinity });
+          const step = await runLoadStep(target, options.scenarios, scenario, options.concurrent, { staggerMs: options.staggerMs, dispatchP99LimitMs: Infinity, modelPid: model.child.pid });
           ctx.log(`cpu-cost: ${describeStep(loadSystemLabels[system], step)}`);
           steps[scenario][system] = step;
         }
@@ -77,6 +77,7 @@ export async function measureCpuCost(temporal: BenchTemporal, ctx: BenchContext)
               generationSeconds: step.generationSeconds,
               workerCpuPercent: step.cpuPercent.worker,
               devServerCpuPercent: step.cpuPercent.devServer,
+              otherLoadPercent: step.cpuPercent.others,
             },
           ]),
         ),

@@ -23,14 +23,14 @@ export function capacityDetails(results: Partial<BenchResults>, before: CpuCostB
       lines.push(
         `**${name}**: ${ramp.maxConcurrent} concurrent pass${ramp.firstFailed === undefined ? '' : `, ${ramp.firstFailed} fail`} (ramp ${ramp.ended}, ${(ramp.wallMs / 1000).toFixed(0)} s${ramp.measuredAt ? `, run ${ramp.measuredAt.slice(0, 16)}` : ''}). Dispatch: ${ramp.dispatchFrom}.`,
         '',
-        '| concurrent | passed | dispatch p50 / p99 | block stop → tool p99 | failed generations | worker CPU | dev server CPU | worker / dev server CPU ms per generation-second | worker peak RSS |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| concurrent | passed | dispatch p50 / p99 | block stop → tool p99 | failed generations | worker CPU | dev server CPU | worker / dev server CPU ms per generation-second | worker peak RSS | other load on the box |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         ...[...ramp.steps]
           .sort((a, b) => a.concurrent - b.concurrent)
           .map(
             (step) =>
               `| ${step.concurrent} | ${step.passed ? 'yes' : '**no**'} | ${step.dispatchP50Ms} / ${step.dispatchP99Ms} ms (${step.dispatchSamples}/${step.expectedSamples}) | ${step.fromBlockStopP99Ms} ms | ${step.failedGenerations} | ` +
-              `${step.workerCpuPercent} % | ${step.devServerCpuPercent} % | ${step.workerCpuMsPerGenerationSecond} / ${step.devServerCpuMsPerGenerationSecond} | ${step.rssMB} MB |`,
+              `${step.workerCpuPercent} % | ${step.devServerCpuPercent} % | ${step.workerCpuMsPerGenerationSecond} / ${step.devServerCpuMsPerGenerationSecond} | ${step.rssMB} MB | ${step.otherLoadPercent === undefined ? '—' : `${step.otherLoadPercent} %`} |`,
           ),
         '',
       );
@@ -47,9 +47,12 @@ function cpuCostSection(cost: CpuCost | undefined, before: CpuCostBaseline | und
   const lines = ['### 6c. CPU per generation-second', ''];
   if (cost?.measuredAt) lines.push(`Run ${cost.measuredAt.slice(0, 16)}, each system alone in turn, on the same dev server.`, '');
   if (settings) lines.push(`Settings: ${Object.entries(settings).map(([name, value]) => `${name} = ${String(value)}`).join('; ')}.`, '');
-  lines.push('| scenario | system | worker CPU ms per generation-second | dev server CPU ms per generation-second | both | dispatch p50 / p99 | failed |', '| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '| scenario | system | worker CPU ms per generation-second | dev server CPU ms per generation-second | both | dispatch p50 / p99 | failed | other load on the box |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
   const row = (scenario: string, name: string, entry: CpuCostEntry): string =>
-    `| ${scenario} | ${name} | ${entry.workerCpuMsPerGenerationSecond} | ${entry.devServerCpuMsPerGenerationSecond} | ${Math.round((entry.workerCpuMsPerGenerationSecond + entry.devServerCpuMsPerGenerationSecond) * 10) / 10} | ${entry.dispatchP50Ms} / ${entry.dispatchP99Ms} ms | ${entry.failedGenerations} |`;
+    `| ${scenario} | ${name} | ${entry.workerCpuMsPerGenerationSecond} | ${entry.devServerCpuMsPerGenerationSecond} | ${Math.round((entry.workerCpuMsPerGenerationSecond + entry.devServerCpuMsPerGenerationSecond) * 10) / 10} | ${entry.dispatchP50Ms} / ${entry.dispatchP99Ms} ms | ${entry.failedGenerations} | ${entry.otherLoadPercent === undefined ? '—' : `${entry.otherLoadPercent} % of a core`} |`;
   for (const scenario of ['stress', 'realistic'] as const) {
     for (const [system, entry] of Object.entries(cost?.scenarios[scenario] ?? {})) {
       if (entry) lines.push(row(scenario, `${systemNames[system] ?? system}${cost ? `, ${cost.concurrent} concurrent` : ''}`, entry));
