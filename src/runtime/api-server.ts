@@ -92,7 +92,10 @@ export async function startApiServer(deps: ApiServerDeps): Promise<RunningApi> {
   return {
     url: `http://${deps.config.host}:${port}`,
     generations,
-    close: (graceMs = 0) => drain(graceMs),
+    async close(graceMs = 0) {
+      await drain(graceMs);
+      await generations.close();
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { EventLogArchive } from '../storage/event-log-archive';
 import type { Storage } from '../storage/storage';
 import type { GenerationState } from '../shared/state';
 import { defaultBusyRetry, retryWhileBusy, type BusyRetryOptions } from './busy-retry';
+import { InFlightCalls } from './in-flight-calls';
 import { notFound, serviceUnavailable } from './http-error';
 import { applyPage } from './mirror-page';
 import { temporalHttpError } from './temporal-errors';
@@ -123,6 +124,7 @@ export class GenerationReader {
   private readonly settings: typeof defaults;
   private readonly queryEvents: EventsQueryFn;
   private lastSweepAt = Date.now();
+  private readonly calls: InFlightCalls;
 
   constructor(private readonly options: GenerationReaderOptions) {
     // Queries on closed workflows are rejected rather than replayed: their result has everything.
@@ -138,6 +140,7 @@ export class GenerationReader {
       problemCheckMs: options.problemCheckMs ?? defaults.problemCheckMs,
     };
     this.queryEvents = options.queryEvents ?? queryEventsByDefinition;
+    this.calls = new InFlightCalls(options.connection);
   }
 
   /** How many generations are mirrored right now. */
@@ -343,9 +346,14 @@ export class GenerationReader {
   }
 
   /** One Temporal call under a deadline (which also bounds the connection's own retries), retried while Temporal is busy. */
+  /** Cancels the reader's Temporal calls in flight and waits for them: on shutdown, before the connection closes. */
+  close(): Promise<void> {
+    return this.calls.close();
+  }
+
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return retryWhileBusy(
-      () => this.options.connection.withDeadline(Date.now() + this.settings.rpcTimeoutMs, fn),
+      () => this.calls.run(() => this.options.connection.withDeadline(Date.now() + this.settings.rpcTimeoutMs, fn)),
       this.options.busyRetry ?? defaultBusyRetry,
       () => this.stats.busyRetries++,
     );

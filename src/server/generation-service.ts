@@ -108,6 +108,11 @@ export class GenerationService {
     });
   }
 
+  /** Cancels the reads in flight to Temporal and waits for them; call it after the HTTP server drained. */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+
   /**
    * Starts a generation. With `generationId` (from an Idempotency-Key) an existing generation of that
    * id is answered instead, when it was started with the same body, and a different body is a 409.

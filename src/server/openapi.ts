@@ -23,6 +23,7 @@ const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 const toolUseIdParam = { name: 'toolUseId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' } };
 const accepted = { '202': { description: 'Accepted: the workflow was signalled', content: json(ref('AcceptedCommand')) } };
 const notFound = { '404': errorResponse('No such generation') };
+const toolNotFound = { '404': errorResponse('No such generation, or no such tool call in its current run') };
 const badRequest = { '400': errorResponse('Invalid id, query or body: the message names the field') };
 
 const statuses = Object.values(GenerationStatus);
@@ -298,21 +299,21 @@ export const openApiDocument = {
       post: {
         summary: 'Retry a failed tool waiting for a decision',
         parameters: [idParam, toolUseIdParam],
-        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not waiting for a decision'), ...commonErrors },
+        responses: { ...accepted, ...badRequest, ...toolNotFound, '409': errorResponse('The tool is not waiting for a decision'), ...commonErrors },
       },
     },
     '/v1/generations/{id}/tools/{toolUseId}/skip': {
       post: {
         summary: 'Skip a failed tool waiting for a decision',
         parameters: [idParam, toolUseIdParam],
-        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not waiting for a decision'), ...commonErrors },
+        responses: { ...accepted, ...badRequest, ...toolNotFound, '409': errorResponse('The tool is not waiting for a decision'), ...commonErrors },
       },
     },
     '/v1/generations/{id}/tools/{toolUseId}/approve': {
       post: {
         summary: 'Approve a tool call awaiting approval: it runs',
         parameters: [idParam, toolUseIdParam],
-        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not awaiting approval'), ...commonErrors },
+        responses: { ...accepted, ...badRequest, ...toolNotFound, '409': errorResponse('The tool is not awaiting approval'), ...commonErrors },
       },
     },
     '/v1/generations/{id}/tools/{toolUseId}/deny': {
@@ -320,14 +321,14 @@ export const openApiDocument = {
         summary: 'Deny a tool call awaiting approval: the model gets an error result with the reason',
         parameters: [idParam, toolUseIdParam],
         requestBody: { required: false, content: json(ref('DenyToolBody')) },
-        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not awaiting approval'), ...commonErrors },
+        responses: { ...accepted, ...badRequest, ...toolNotFound, '409': errorResponse('The tool is not awaiting approval'), ...commonErrors },
       },
     },
     '/v1/generations/{id}/tools/{toolUseId}/cancel': {
       post: {
         summary: 'Cancel one queued or running tool call: the model gets an error result; the rest goes on',
         parameters: [idParam, toolUseIdParam],
-        responses: { ...accepted, ...badRequest, ...notFound, '409': errorResponse('The tool is not queued, awaiting or running'), ...commonErrors },
+        responses: { ...accepted, ...badRequest, ...toolNotFound, '409': errorResponse('The tool is not queued, awaiting or running'), ...commonErrors },
       },
     },
     '/healthz': {

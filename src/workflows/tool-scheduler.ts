@@ -201,11 +201,11 @@ export class ToolScheduler {
     callScope.cancel();
   }
 
-  /** A tool call of this run that a command names; anything else is a 409 naming what is wrong. */
+  /** A tool call of this run that a command names; an unknown id is a 404, as for retry and skip. */
   private knownTool(toolUseId: string): { name: string; status: string } {
     const tool = this.recorder.state.tools.find((known) => known.id === toolUseId);
     if (!tool || !this.results.has(toolUseId)) {
-      throw conflict(`No tool call ${toolUseId} is in this generation's current run`);
+      throw ApplicationFailure.create({ type: UpdateRejection.toolNotFound, message: `No tool call ${toolUseId} is in this generation's current run`, nonRetryable: true });
     }
     return tool;
   }

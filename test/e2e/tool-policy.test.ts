@@ -152,7 +152,7 @@ describe('approval', () => {
     expect(toolOf(waiting, 'toolu_ap_write')?.awaitingApprovalUntil).toEqual(expect.any(String));
     expect(fs.existsSync(path.join(harness.workspaceOf(id), 'approved.txt'))).toBe(false);
 
-    expect(await post(id, 'toolu_nope', 'approve')).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('No tool call toolu_nope') } } });
+    expect(await post(id, 'toolu_nope', 'approve')).toMatchObject({ status: 404, body: { error: { message: expect.stringContaining('No tool call toolu_nope') } } });
     expect(await post(id, 'toolu_ap_sibling', 'approve')).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('not waiting for approval') } } });
     expect(await post(id, 'toolu_ap_write', 'approve')).toEqual({ status: 202, body: { id, accepted: 'approve' } });
     expect((await post(id, 'toolu_ap_write', 'deny')).status).toBe(409);
@@ -274,7 +274,7 @@ describe('per-tool cancel', () => {
     const id = await harness.api.create(promptFor('cancelQueued'), { maxParallelTools: 1 });
     const queued = await harness.api.waitForState(id, (state) => toolOf(state, 'toolu_queue_first')?.status === 'running' && toolOf(state, 'toolu_queue_second') !== undefined);
     expect(toolOf(queued, 'toolu_queue_second')?.status).toBe('pending');
-    expect(await post(id, 'toolu_unknown', 'cancel')).toMatchObject({ status: 409 });
+    expect(await post(id, 'toolu_unknown', 'cancel')).toMatchObject({ status: 404 });
     expect((await post(id, 'toolu_queue_second', 'cancel')).status).toBe(202);
     const events = await harness.api.pollToEnd(id);
     const state = await harness.api.state(id);
