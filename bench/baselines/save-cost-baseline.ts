@@ -1,6 +1,7 @@
 // Keeps a full run's cpu-cost and capacity ramps (ours, `npm start`) as the recorded "before" the page shows
 // beside the live figures: bench/baselines/cpu-cost-before-issue-13.json.
-// Usage: npx tsx bench/baselines/save-cost-baseline.ts <results.json> [<more results.json> …] --note "<how it was run>"
+// Usage: npx tsx bench/baselines/save-cost-baseline.ts <results.json> [<more results.json> …] --note "<how it was run>" [--commit <sha>]
+// (--commit: the commit whose application code ran, when the bench code ran from a later one; default HEAD.)
 // Later files fill parts the earlier ones lack (the measures can be run separately, under the bench lock).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { BenchResults, CpuCostBaseline } from '../lib/results';
 
 function main(): void {
-  const { values, positionals } = parseArgs({ options: { note: { type: 'string' }, out: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { note: { type: 'string' }, out: { type: 'string' }, commit: { type: 'string' } }, allowPositionals: true });
   if (positionals.length === 0 || !values.note) throw new Error('usage: save-cost-baseline.ts <results.json>… --note "<how it was run>"');
   const runs = positionals.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<BenchResults>);
   const cpuCost = runs.find((run) => run.cpuCost)?.cpuCost;
@@ -20,7 +21,7 @@ function main(): void {
   const baseline: CpuCostBaseline = {
     label: 'before issue 13',
     recordedAt: runs.find((run) => run.cpuCost)?.startedAt ?? new Date().toISOString(),
-    commit: execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim(),
+    commit: execFileSync('git', ['rev-parse', values.commit ?? 'HEAD'], { encoding: 'utf8' }).trim(),
     note: values.note,
     machine: runs.find((run) => run.cpuCost)?.machine,
     cpuCost,
