@@ -6,7 +6,8 @@ import fs from 'node:fs';
  *   node --import tsx bench/dev/temporal-requests.ts <bench-log> [--every=1000] > counts.json
  * Waits for the `Temporal Metrics: http://…/metrics` line the bench's dev server prints into the log,
  * scrapes until the endpoint stops answering (the bench closed the server) or a SIGTERM comes, and
- * prints, per operation, the requests counted between the first and the last scrape, with every scrape.
+ * prints, per service and operation, the requests counted between the first and the last scrape, with
+ * every scrape.
  */
 type Counts = Record<string, number>;
 
@@ -17,8 +18,11 @@ async function scrape(url: string): Promise<Counts | undefined> {
     for (const line of text.split('\n')) {
       const match = /^service_requests\{([^}]*)\} (\S+)/.exec(line);
       if (!match) continue;
+      // One request is counted by each service it passes (frontend, then history or matching).
       const operation = /operation="([^"]+)"/.exec(match[1])?.[1] ?? '?';
-      counts[operation] = (counts[operation] ?? 0) + Number(match[2]);
+      const service = /service_name="([^"]+)"/.exec(match[1])?.[1] ?? '?';
+      const key = `${service} ${operation}`;
+      counts[key] = (counts[key] ?? 0) + Number(match[2]);
     }
     return counts;
   } catch {
@@ -29,15 +33,15 @@ async function scrape(url: string): Promise<Counts | undefined> {
 async function main(): Promise<void> {
   const [logPath] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const everyMs = Number(process.argv.find((arg) => arg.startsWith('--every='))?.slice(8) ?? 1000);
+  let stopped = false;
+  process.once('SIGTERM', () => (stopped = true));
   let url: string | undefined;
-  while (!url) {
-    url = /Temporal Metrics: (http:\S+)/.exec(fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8') : '')?.[1];
+  while (!url && !stopped) {
+    url = /Temporal Metrics:\s+(http:\S+)/.exec(fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8') : '')?.[1];
     if (!url) await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const snapshots: Array<{ at: string; counts: Counts }> = [];
-  let stopped = false;
-  process.once('SIGTERM', () => (stopped = true));
-  while (!stopped) {
+  while (url && !stopped) {
     const counts = await scrape(url);
     if (!counts) break;
     snapshots.push({ at: new Date().toISOString(), counts });
