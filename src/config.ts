@@ -80,7 +80,7 @@ const variables = {
   TOOLSTREAM_WORKSPACE_DIR: z.string().min(1).optional(),
   TOOLSTREAM_TEST_TOOLS: booleanFlag.default(false),
   TOOLSTREAM_TEXT_BATCH_MS: positiveInt.max(10_000).default(100),
-  TOOLSTREAM_TEXT_SIGNALS_PER_SECOND: positiveInt.max(100_000).default(100),
+  TOOLSTREAM_TEXT_SIGNALS_PER_SECOND: positiveInt.max(100_000).default(20),
   TOOLSTREAM_MAX_CONCURRENT_ACTIVITIES: positiveInt.max(100_000).default(1000),
   TOOLSTREAM_EVENT_BUFFER: positiveInt.max(100_000).default(1000),
   TOOLSTREAM_MAX_ITERATIONS: positiveInt.max(1000).default(25),

@@ -26,7 +26,7 @@ const defaults: Config = {
   workspaceDir: path.resolve('data', 'workspaces'),
   testTools: false,
   textBatchMs: 100,
-  textSignalsPerSecond: 100,
+  textSignalsPerSecond: 20,
   maxConcurrentActivities: 1000,
   eventBufferSize: 1000,
   maxIterations: 25,

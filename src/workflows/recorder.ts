@@ -33,9 +33,12 @@ export class Recorder {
 
   emit(body: GenerationEventBody, at: string = nowIso()): void {
     this.log.append(boundEvent(body), at);
+    // Streamed text, most of a generation's events, changes neither the activity, the search attributes
+    // nor the details: skipping their derivation there records exactly what running it would.
+    if (body.type === 'text.delta' || body.type === 'thinking.delta') return;
     this.refreshActivity(at);
     this.searchAttributes.sync(this.log.state);
-    this.details.refresh(this.log.state, body.type);
+    this.details.refresh(this.log.state);
   }
 
   setModelPhase(phase: ModelPhase, at: string = nowIso()): void {

@@ -53,6 +53,8 @@ export class ProgressSender {
   /** Tool calls the workflow has received: what comes after may leave their input out. */
   readonly deliveredToolCalls = new Set<string>();
   private readonly textRun: TextRunWindow | undefined;
+  /** Set by closeBeforeResult: a phase change alone no longer needs a signal. */
+  private resultFollows = false;
 
   constructor(
     private readonly send: SendProgress,
@@ -122,6 +124,20 @@ export class ProgressSender {
     if (this.failure !== undefined) throw this.failure;
   }
 
+  /**
+   * For a stream that ended well, right before its result goes back: the result carries the turn's whole
+   * text and the workflow appends what the signals missed, so text still waiting for its window is not
+   * sent in a signal of its own (that signal would be one more workflow task, landing just before the
+   * one for the result). Tool calls and thinking (which the result does not show) still go out, with
+   * any text before them; waits for every signal like `close()`.
+   */
+  async closeBeforeResult(): Promise<void> {
+    if (this.pending.every((item) => item.type === 'text')) this.pending = [];
+    // The phase the result ends with ('none') replaces whatever a last signal would have reported.
+    this.resultFollows = true;
+    return this.close();
+  }
+
   /** Stops the timer without sending: for an attempt that is failing anyway. */
   abandon(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -142,7 +158,7 @@ export class ProgressSender {
 
   private async sendPending(): Promise<void> {
     if (this.failure !== undefined) return;
-    if (this.pending.length === 0 && this.phaseSent === this.phase) return;
+    if (this.pending.length === 0 && (this.phaseSent === this.phase || this.resultFollows)) return;
     const items = this.pending;
     this.pending = [];
     // Counted as the batch leaves, not when it lands: a tool call that comes meanwhile resets the run for the text after it.

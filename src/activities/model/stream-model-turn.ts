@@ -159,7 +159,7 @@ export function createStreamModelTurn(deps: ModelActivityDeps) {
       if (!turn.sawMessageStop) {
         throw ApplicationFailure.create({ type: ModelErrorType.incomplete, message: 'The model stream ended before message_stop' });
       }
-      await sender.close();
+      await sender.closeBeforeResult();
       // Every call reached the workflow with its input: the result names them only.
       const calls: Pick<ModelTurnResult, 'content' | 'toolCalls' | 'inputsOmitted'> = withoutInputs({ content: turn.content, toolCalls }, sender.deliveredToolCalls);
       return checkedSize(deps.payloadLimitBytes, {

@@ -473,3 +473,53 @@ describe('with growing text runs (textRunMaxMs)', () => {
     expect(signal.sent.map(itemsOf).slice(2)).toEqual([['text:held'], ['tool:t1'], ['text:after']]);
   });
 });
+
+describe('closeBeforeResult (the stream ended well and its result follows)', () => {
+  test('text still waiting for its window is not sent: the result carries it', async () => {
+    const { signal, sender } = setup();
+    sender.setPhase('streaming');
+    sender.text('first words');
+    await jest.advanceTimersByTimeAsync(BATCH_MS);
+    sender.text(' and the end');
+    await sender.closeBeforeResult();
+    await jest.advanceTimersByTimeAsync(BATCH_MS * 10);
+    expect(signal.sent.map(itemsOf)).toEqual([['text:first words']]);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  test('a tool call still goes out with the text before it and after it, and is waited for', async () => {
+    const { signal, sender } = setup();
+    signal.hold = true;
+    sender.text('before');
+    sender.toolCall(toolCall('a'));
+    await settle();
+    sender.toolCall(toolCall('b'));
+    sender.text('after');
+    let closed = false;
+    const closing = sender.closeBeforeResult().then(() => {
+      closed = true;
+    });
+    signal.release();
+    await settle();
+    expect(closed).toBe(false);
+    signal.release();
+    await closing;
+    expect(signal.sent.map(itemsOf)).toEqual([['text:before', 'tool:a'], ['tool:b', 'text:after']]);
+    expect(sender.deliveredToolCalls).toEqual(new Set(['a', 'b']));
+  });
+
+  test('thinking still goes out: the result does not show it', async () => {
+    const { signal, sender } = setup();
+    sender.thinking('let me see');
+    await sender.closeBeforeResult();
+    expect(signal.sent.map(itemsOf)).toEqual([['thinking:let me see']]);
+  });
+
+  test('a phase change alone sends nothing', async () => {
+    const { signal, sender } = setup();
+    sender.setPhase('streaming');
+    await sender.closeBeforeResult();
+    await jest.advanceTimersByTimeAsync(BATCH_MS * 10);
+    expect(signal.sent).toEqual([]);
+  });
+});
