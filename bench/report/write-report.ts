@@ -82,7 +82,7 @@ export function writeReport(results: Partial<BenchResults>, paths: ReportPaths):
   const ramps: RampSeries[] = [
     ...(results.capacity?.ramp ? [{ label: 'ours, one worker process', ramp: results.capacity.ramp }] : []),
     ...(results.capacityWorkflowStreams ? [{ label: '(c) workflow-streams (dispatch from the turn end)', ramp: results.capacityWorkflowStreams }] : []),
-    ...(results.capacityNpmStart ? [{ label: '`npm start` (API + worker in one process)', ramp: results.capacityNpmStart }] : []),
+    ...(results.capacityNpmStart ? [{ label: 'npm start (API + worker in one process)', ramp: results.capacityNpmStart }] : []),
     ...(costBefore?.capacity ? [{ label: `ours before (${costBefore.commit.slice(0, 7)}, recorded)`, ramp: costBefore.capacity, recorded: true }] : []),
   ];
   if (ramps.length > 0) pictures.capacity = save('capacity.svg', capacitySvg(ramps, ramps[0].ramp.dispatchP99LimitMs));
