@@ -5,6 +5,7 @@ import type { GenerationFollowers } from '../generation-followers';
 import { readGeneration } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
 import { readEventsWaiting } from '../long-poll';
+import { sendPage } from '../page-json';
 import { cancelBody, createGenerationBody, denyToolBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
 import { generationIdForKey } from '../idempotency';
 import { streamGeneration, type StreamOptions } from './generation-stream';
@@ -58,7 +59,7 @@ export function generationsRouter(
     const waiting = req.query.wait !== undefined && metrics !== undefined;
     if (waiting) metrics.longPolls.inc();
     try {
-      res.json(await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
+      sendPage(res, await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
     } finally {
       if (waiting) metrics.longPolls.dec();
     }
