@@ -28,9 +28,10 @@ export async function readEventsWaiting(
   const { after, limit, wait } = parseOr400(waitQueryParams, rawQuery, 'query');
   if (wait === 0) return generations.events(id, after, limit);
   const followed = followers.position(id);
-  // The follower's position is at most one refresh old, no older than a read of the mirror would be.
+  // The follower keeps the mirror at most one refresh old, as fresh as a read would make it: a followed
+  // generation is read from the mirror as it is, so long polls never add a refresh of their own.
   if (!followed || followed.lastSeq > after) {
-    const page = await generations.events(id, after, limit);
+    const page = (followed && generations.mirroredEvents(id, after, limit)) || (await generations.events(id, after, limit));
     if (page.events.length > 0 || page.gap) return page;
   }
   const woken = await new Promise<EventPage | undefined>((resolve, reject) => {
