@@ -54,12 +54,14 @@ export function generationsRouter(
   });
 
   router.get('/:id/events', async function getGenerationEvents(req, res) {
-    const hungUp = new AbortController();
-    res.on('close', () => hungUp.abort());
+    const onHangUp = (listener: () => void): (() => void) => {
+      res.once('close', listener);
+      return () => res.off('close', listener);
+    };
     const waiting = req.query.wait !== undefined && metrics !== undefined;
     if (waiting) metrics.longPolls.inc();
     try {
-      sendPage(res, await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
+      sendPage(res, await readEventsWaiting(generations, followers, req.params.id, req.query, onHangUp));
     } finally {
       if (waiting) metrics.longPolls.dec();
     }
