@@ -58,10 +58,12 @@ export function generationsRouter(
       res.once('close', listener);
       return () => res.off('close', listener);
     };
-    const waiting = req.query.wait !== undefined && metrics !== undefined;
+    // Read once: Express 5 parses the query string again on every access of req.query.
+    const query = req.query;
+    const waiting = query.wait !== undefined && metrics !== undefined;
     if (waiting) metrics.longPolls.inc();
     try {
-      sendPage(res, await readEventsWaiting(generations, followers, req.params.id, req.query, onHangUp));
+      sendPage(res, await readEventsWaiting(generations, followers, req.params.id, query, onHangUp));
     } finally {
       if (waiting) metrics.longPolls.dec();
     }
