@@ -117,7 +117,8 @@ function details(results: Partial<BenchResults>): string[] {
   }
   for (const [key, title] of [['historyEvents', '4. History cost'], ['fanout', '5. Fan-out'], ['sseFanout', '5b. Fan-out over SSE'], ['capacity', '6. Capacity']] as const) {
     const part = results[key];
-    if (part) lines.push(`### ${title}`, '', '```json', JSON.stringify(part, null, 2), '```', '');
+    // The fan-out measures are re-run on their own: their settings say when and how.
+    if (part) lines.push(`### ${title}`, '', '```json', JSON.stringify(part, null, 2), '```', '', ...(key === 'fanout' || key === 'sseFanout' ? settingsLine(results, key) : []));
   }
   return lines;
 }
