@@ -149,6 +149,10 @@ export interface ChildReport {
   eventsSeenMax: number;
   /** text.delta `at` (the activity saw the text) → a poller read it, ms, every delta, every poller. */
   deliveryMs: number[];
+  /** Each of those deltas' `at` (epoch ms), parallel to `deliveryMs`: to time them from the signal that carried them. */
+  deltaAtMs: number[];
+  /** Events the pollers read, all together. */
+  eventsSeen: number;
   /** This child's own event-loop delay: if high, the client side (not the server) added latency. */
   loopDelayP99Ms: number;
   cpuMs: number;
@@ -181,8 +185,11 @@ async function childMain(): Promise<void> {
   const cpuBefore = process.cpuUsage();
   const deadline = Date.now() + config.timeoutMs;
   const deliveryMs: number[] = [];
+  const deltaAtMs: number[] = [];
   const onTextDelta = (at: string, seenAt: number): void => {
-    deliveryMs.push(seenAt - Date.parse(at));
+    const atMs = Date.parse(at);
+    deltaAtMs.push(atMs);
+    deliveryMs.push(seenAt - atMs);
   };
   const results = await Promise.all(
     Array.from({ length: config.pollers }, () =>
@@ -202,6 +209,8 @@ async function childMain(): Promise<void> {
     eventsSeenMin: Math.min(...results.map((r) => r.eventsSeen)),
     eventsSeenMax: Math.max(...results.map((r) => r.eventsSeen)),
     deliveryMs,
+    deltaAtMs,
+    eventsSeen: sum(results.map((r) => r.eventsSeen)),
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };

@@ -52,7 +52,8 @@ export interface BenchResults {
   /** Concurrency → segment of the dispatch path → its distribution, from a sample of generations' histories. */
   dispatchBreakdownMs?: Record<string, Record<string, LatencySummary>>;
   historyEvents: { toolstream: number; workflowStreams: number; outputTokens: number; batchMs: number; subscribers: number } & HistoryCostDetails;
-  fanout: { pollers: number; p99Ms: number; p50Ms: number; errors: number; queriesPerSec: number; pollsPerSec: number } & FanoutDetails;
+  /** p50Ms/p99Ms: each poll's round trip, plain polling only (null for long polls, whose round trip is their wait). */
+  fanout: { pollers: number; p99Ms: number | null; p50Ms: number | null; errors: number; queriesPerSec: number; pollsPerSec: number } & FanoutDetails;
   capacity: {
     maxConcurrent: number;
     rssPerGenerationMB: number;
@@ -139,8 +140,19 @@ export interface FanoutDetails {
   serverCpuPercent?: number;
   /** Worst child process's own event-loop delay: high means client-side queueing. */
   clientLoopDelayP99Ms?: number;
-  /** text.delta seen in the activity → read by a poller, every delta, every poller. */
+  /** text.delta seen in the activity (the batch's first delta) → read by a poller, every delta, every poller. */
   deliveryMs?: LatencySummary;
+  /** The signal carrying the text batch left the model activity → read by a poller, every delta, every poller. */
+  deliveryFromSentMs?: LatencySummary;
+  /** 'long-poll' (`events?wait=waitMs`, the default) or 'poll' (plain polling every 100 ms, FANOUT_WAIT_MS=0). Absent: plain polling. */
+  mode?: 'long-poll' | 'poll';
+  waitMs?: number;
+  unfinished?: number;
+  /** Events the pollers read, all together. */
+  deliveredEvents?: number;
+  /** The bench process's CPU (the API, and the worker and fake model it also runs) per request and per event a poller read. */
+  apiCpuUsPerRequest?: number;
+  apiCpuUsPerDeliveredEvent?: number;
   /** Polls over 100 ms, by when they happened: the first second of polling, ±1 s around the generation's end, or the rest. */
   slowPolls?: { total: number; firstSecond: number; aroundFinish: number; steady: number };
   /** The Temporal dev server's CPU use, percent of one core. */

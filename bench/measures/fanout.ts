@@ -8,6 +8,8 @@ import type { ChildConfig, ChildReport, ChildStart } from '../lib/fanout-clients
 import type { BenchContext, BenchResults, FanoutDetails } from '../lib/results';
 import { startStack, type BenchStack, type BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
+import { workflowIdFor } from '../../src/shared/generation';
+import { SignalRecorder } from './signal-recorder';
 
 const pollMs = 100;
 const tokensPerSecond = 50;
@@ -40,14 +42,20 @@ export interface FanoutHooks {
 
 /**
  * Many concurrent pollers of one live generation. The pollers run in child processes; the bench
- * process is the API (and worker), so its event loop, CPU and the queries its reader sends to
- * Temporal are what is measured. Latency is each poll's round trip as the client saw it.
+ * process is the API (and worker and fake model), so its event loop, CPU and the queries its reader
+ * sends to Temporal are what is measured. With long polls (the default) what matters is delivery:
+ * each text delta from the signal carrying it leaving the model activity (and from the delta's own
+ * `at`, the batch's first delta, as measured before long polling) to each poller holding it; a long
+ * poll's round trip is mostly its wait and says nothing. Plain polling (FANOUT_WAIT_MS=0) also
+ * reports each poll's round trip as the client saw it.
  */
 export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, hooks: FanoutHooks = {}): Promise<Partial<BenchResults>> {
   // FANOUT_WAIT_MS=0 measures plain 100 ms polling, for comparing with runs before long polling.
   const waitOverride = process.env.FANOUT_WAIT_MS === undefined ? {} : { waitMs: Number(process.env.FANOUT_WAIT_MS) };
   const plan = { ...(ctx.quick ? quickPlan : fullPlan), ...waitOverride, ...hooks.plan };
-  const stack = await startStack(temporal, { [scenarioName]: fanoutScenario(plan.streamSeconds) }, hooks.env);
+  const longPoll = plan.waitMs > 0;
+  const signals = new SignalRecorder();
+  const stack = await startStack(temporal, { [scenarioName]: fanoutScenario(plan.streamSeconds) }, hooks.env, { clientInterceptors: signals.interceptors() });
   const children: PollerChild[] = [];
   try {
     hooks.onStack?.(stack);
@@ -88,16 +96,30 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
     const eventsMin = Math.min(...reports.map((r) => r.eventsSeenMin));
     const eventsMax = Math.max(...reports.map((r) => r.eventsSeenMax));
     const delivery = summarize(reports.flatMap((r) => r.deliveryMs));
+    const workflowId = workflowIdFor(id);
+    const fromSent: number[] = [];
+    for (const report of reports) {
+      report.deltaAtMs.forEach((atMs, i) => {
+        const sentAt = signals.textSentAt(workflowId, new Date(atMs).toISOString());
+        // seen - sent = (seen - at) - (sent - at): both clocks are this machine's.
+        if (sentAt !== undefined) fromSent.push(report.deliveryMs[i] - (sentAt - atMs));
+      });
+    }
+    const deliveryFromSent = summarize(fromSent);
+    const deliveredEvents = sum(reports.map((r) => r.eventsSeen));
     const finalState = (await (await fetch(`${stack.url}/v1/generations/${id}`)).json()) as { finishedAt: string | null };
     const slowPolls = slowPollPhases(reports.flatMap((r) => r.slowPolls), startedAt, finalState.finishedAt ? Date.parse(finalState.finishedAt) : Number.NaN);
     ctx.log(`fanout: polls over 100 ms: ${slowPolls.total} (first second ${slowPolls.firstSecond}, around the finish ±1 s ${slowPolls.aroundFinish}, the rest ${slowPolls.steady})`);
+    const apiCpuMs = (cpu.user + cpu.system) / 1000;
+    const pollLatency = longPoll ? '' : `poll p50 ${summary.p50} ms, p99 ${summary.p99} ms, `;
     ctx.log(
-      `fanout: ${plan.pollers} pollers, ${polls} polls in ${(durationMs / 1000).toFixed(1)} s, p50 ${summary.p50} ms, p99 ${summary.p99} ms, ` +
+      `fanout: ${plan.pollers} ${longPoll ? `long pollers (wait=${plan.waitMs})` : 'pollers'}, ${polls} requests in ${(durationMs / 1000).toFixed(1)} s, ${pollLatency}` +
         `${errors} errors, ${queries} queries; events per poller ${eventsMin}..${eventsMax}, unfinished ${unfinished}; ` +
-        `delivery p50 ${delivery.p50} ms, p99 ${delivery.p99} ms`,
+        `delivery from the batch leaving the activity p50 ${deliveryFromSent.p50} ms, p95 ${deliveryFromSent.p95} ms, p99 ${deliveryFromSent.p99} ms; ` +
+        `from the batch's first delta p50 ${delivery.p50} ms, p99 ${delivery.p99} ms; ` +
+        `API process CPU ${Math.round((apiCpuMs * 1000) / Math.max(1, polls))} µs per request, ${Math.round((apiCpuMs * 1000) / Math.max(1, deliveredEvents))} µs per delivered event`,
     );
     for (const sample of reports.flatMap((r) => r.errorSamples).slice(0, 5)) ctx.log(`fanout: error: ${sample}`);
-    const apiCpuMs = (cpu.user + cpu.system) / 1000;
     const childrenCpuMs = sum(reports.map((r) => r.cpuMs));
     const otherCpuMs = machine.machineBusyMs - apiCpuMs - childrenCpuMs - machine.temporalMs;
     ctx.log(
@@ -108,13 +130,21 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
     return {
       fanout: {
         pollers: plan.pollers,
-        p99Ms: summary.p99,
-        p50Ms: summary.p50,
+        mode: longPoll ? 'long-poll' : 'poll',
+        waitMs: plan.waitMs,
+        // A long poll's round trip is its wait: only plain polls have a poll latency worth reporting.
+        p99Ms: longPoll ? null : summary.p99,
+        p50Ms: longPoll ? null : summary.p50,
         errors,
+        unfinished,
         queriesPerSec: round1(queries / (durationMs / 1000)),
         pollsPerSec: round1(polls / (durationMs / 1000)),
-        p95Ms: summary.p95,
-        maxMs: latencies.reduce((max, value) => Math.max(max, value), 0),
+        p95Ms: longPoll ? undefined : summary.p95,
+        maxMs: longPoll ? undefined : latencies.reduce((max, value) => Math.max(max, value), 0),
+        deliveryFromSentMs: deliveryFromSent,
+        deliveredEvents,
+        apiCpuUsPerRequest: Math.round((apiCpuMs * 1000) / Math.max(1, polls)),
+        apiCpuUsPerDeliveredEvent: round1((apiCpuMs * 1000) / Math.max(1, deliveredEvents)),
         durationMs,
         clientProcesses: plan.clientProcesses,
         polls,
@@ -127,6 +157,7 @@ export async function measureFanout(temporal: BenchTemporal, ctx: BenchContext, 
         temporalCpuPercent: round1((machine.temporalMs / durationMs) * 100),
         otherCpuPercent: round1((otherCpuMs / durationMs) * 100),
       },
+      settings: { fanout: { pollers: plan.pollers, clientProcesses: plan.clientProcesses, waitMs: plan.waitMs, pollMs, streamSeconds: plan.streamSeconds, tokensPerSecond } },
     };
   } finally {
     for (const child of children) child.kill();

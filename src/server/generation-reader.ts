@@ -158,6 +158,18 @@ export class GenerationReader {
     return ((await this.current(id)).log as EventLog).read(after, limit);
   }
 
+  /**
+   * The page as the mirror holds it now, without asking Temporal (undefined when the generation is not
+   * mirrored): for a generation's follower, which has just refreshed the mirror and hands the pages to
+   * its subscribers. Every other read goes through `events`, which refreshes a stale mirror first.
+   */
+  mirroredEvents(id: string, after: number, limit: number): EventPage | undefined {
+    const mirror = this.mirrors.get(id);
+    if (!mirror?.log) return undefined;
+    mirror.lastReadAt = Date.now();
+    return mirror.log.read(after, limit);
+  }
+
   /** Forgets a generation, so the next read asks Temporal afresh: call it when a new run takes over its workflow id. */
   invalidate(id: string): void {
     this.mirrors.delete(id);

@@ -227,6 +227,11 @@ export class GenerationService {
     return this.reader.events(id, after, limit);
   }
 
+  /** The reader's mirrored page, no refresh (see GenerationReader.mirroredEvents). */
+  mirroredEvents(id: string, after: number, limit: number): EventPage | undefined {
+    return this.reader.mirroredEvents(id, after, limit);
+  }
+
   /**
    * The messages exactly as sent to the model (the last answer included once the generation is
    * finished), a page at a time: a conversation can be many megabytes.

@@ -1,4 +1,5 @@
 import type { GenerationEvent } from '../shared/events';
+import type { EventPage } from '../shared/event-log';
 import type { GenerationState } from '../shared/state';
 
 /**
@@ -32,3 +33,35 @@ export const keepAliveFrame = ': keep-alive\n\n';
 
 /** How long an EventSource waits before reconnecting after the connection drops (the browser default is ~3 s). */
 export const retryFrame = (ms: number): string => `retry: ${ms}\n\n`;
+
+/** What a page adds to a stream standing at some cursor: the frames to write in one go, and the cursor after them. */
+export interface StreamChunk {
+  text: string;
+  cursor: number;
+}
+
+/**
+ * The frames of `page` after `cursor` (a snapshot first when the page has a gap), joined into one
+ * string: one write per subscriber per page instead of one per event. Subscribers woken together at
+ * the same cursor get the same page object (GenerationFollowers), so the string is joined once.
+ */
+export function streamChunk(page: EventPage, cursor: number): StreamChunk {
+  const cached = chunks.get(page);
+  if (cached?.from === cursor) return cached.chunk;
+  let text = '';
+  let at = cursor;
+  if (page.gap && page.state) {
+    text += snapshotFrame(page.state);
+    at = page.state.lastSeq;
+  }
+  for (const event of page.events) {
+    if (event.seq <= at) continue;
+    text += eventFrame(event);
+    at = event.seq;
+  }
+  const chunk = { text, cursor: at };
+  chunks.set(page, { from: cursor, chunk });
+  return chunk;
+}
+
+const chunks = new WeakMap<EventPage, { from: number; chunk: StreamChunk }>();

@@ -95,8 +95,9 @@ export interface CrashOutcome {
 }
 
 /**
- * What must hold however a crash fell: the generation completed; no tool ran twice (no counter
- * above 1) and every count the model asked for ran; the model heard of every tool that ran, each
+ * What must hold however a crash fell: the generation completed; no tool call's effect happened twice
+ * (no counter above 1: `count` journals its write by idempotency key, as every side-effecting tool must,
+ * so a retried attempt does not count again but a call dispatched twice would) and every count the model asked for ran; the model heard of every tool that ran, each
  * with one result; and the events the poller collected across the crash fold to the served state.
  * Every broken rule is listed at once, so one run shows the whole damage.
  */

@@ -22,7 +22,7 @@ import { chatter, freshAnswerPerCall, paced } from './fresh-answers';
 
 const generations = 20;
 
-/** Counts run in the shared workspace, on whichever worker: a count above 1 is a tool that ran twice. */
+/** Counts land in the shared workspace, on whichever worker: a count above 1 is a tool call whose effect happened twice. */
 function turnScript(turn: number, id: (step: string) => string): ScriptedTurn {
   if (turn === 0) {
     return {

@@ -144,6 +144,37 @@ describe('with a token and the default buffer', () => {
     expect(tooLong.body.error.message).toContain('wait');
   });
 
+  test('many streams and long polls of one live generation, at different cursors, each get every event after their cursor once', async () => {
+    const id = await harness.api.create(promptFor('chatty'));
+    // Followers of one wake share its page per cursor: subscribers at other cursors must still get exactly theirs.
+    const streams = [
+      ...Array.from({ length: 8 }, () => readSse(streamUrl(id), { headers: auth })),
+      ...Array.from({ length: 4 }, () => readSse(streamUrl(id, '?after=2'), { headers: auth })),
+      ...Array.from({ length: 4 }, () => readSse(streamUrl(id), { headers: { ...auth, 'last-event-id': '5' } })),
+    ];
+    const longPollers = Array.from({ length: 8 }, async () => {
+      const seen: GenerationEvent[] = [];
+      for (;;) {
+        const page = await harness.api.request<EventPage>('GET', `/v1/generations/${id}/events?after=${seen.at(-1)?.seq ?? 0}&wait=10000`);
+        expect(page.status).toBe(200);
+        seen.push(...page.body.events);
+        if (page.body.status === 'completed' && (seen.at(-1)?.seq ?? 0) >= page.body.lastSeq) return seen;
+      }
+    });
+    const streamed = await Promise.all(streams);
+    const polled = await Promise.all(longPollers);
+    const all = (await harness.api.events(id, 0)).events;
+    expect(all.at(-1)?.type).toBe('generation.completed');
+    streamed.forEach((result, i) => {
+      expect(result.endedByServer).toBe(true);
+      expectWellFormed(result);
+      expect(eventsOf(result)).toEqual(all.slice(i < 8 ? 0 : i < 12 ? 2 : 5));
+    });
+    for (const seen of polled) expect(seen).toEqual(all);
+    // However many watch it, the API process read the generation through one query stream.
+    expect(harness.toolstream.generations.reader.stats.maxQueriesInFlightPerGeneration).toBe(1);
+  });
+
   test('a quiet stream carries keep-alive comments', async () => {
     const app = createApp({
       generations: harness.toolstream.generations,

@@ -47,7 +47,7 @@ beforeAll(async () => {
   bundle = await bundleWorkflows();
   harness = await startHarness(env, bundle, {
     scenarios,
-    env: { TOOLSTREAM_EVENT_BUFFER: String(bufferSize), TOOLSTREAM_TEXT_BATCH_MS: '20' },
+    env: { TOOLSTREAM_EVENT_BUFFER: String(bufferSize), TOOLSTREAM_TEXT_BATCH_MS: '20', TOOLSTREAM_TEXT_SIGNALS_PER_SECOND: '1000' },
   });
 });
 

@@ -1,12 +1,12 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ApiMetrics } from '../api-metrics';
-import { maxEventPageSize } from '../../shared/event-log';
+import { maxEventPageSize, type EventPage } from '../../shared/event-log';
 import { isFinished } from '../../shared/state';
 import type { GenerationFollowers } from '../generation-followers';
 import type { GenerationService } from '../generation-service';
 import { HttpError } from '../http-error';
 import { generationIdParam, parseOr400 } from '../request-schemas';
-import { eventFrame, keepAliveFrame, retryFrame, snapshotFrame } from '../sse-frames';
+import { keepAliveFrame, retryFrame, streamChunk } from '../sse-frames';
 import { streamCursor } from '../stream-cursor';
 
 export interface StreamOptions {
@@ -30,7 +30,7 @@ export function streamGeneration(generations: GenerationService, followers: Gene
     const id = parseOr400(generationIdParam, req.params.id, 'id');
     let cursor = streamCursor(req.get('last-event-id'), req.query);
     // Read once before the headers go out, so an unknown id or an outage is an ordinary JSON error.
-    let first: Awaited<ReturnType<GenerationService['events']>> | undefined = await generations.events(id, cursor, maxEventPageSize);
+    const first = await generations.events(id, cursor, maxEventPageSize);
 
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -39,7 +39,6 @@ export function streamGeneration(generations: GenerationService, followers: Gene
       // nginx buffers responses unless told not to.
       'x-accel-buffering': 'no',
     });
-    res.write(retryFrame(1_000));
     options.metrics?.openStreams.inc();
 
     let closed = false;
@@ -62,7 +61,33 @@ export function streamGeneration(generations: GenerationService, followers: Gene
     }
     res.on('close', () => finish());
 
-    /** Sends every page after the cursor; one at a time, and once more if woken meanwhile. */
+    /**
+     * Sends the page's frames after the cursor in one write. Returns whether the stream is caught up
+     * with the page (or over); false: the page was cut at its size limit, read on from the new cursor.
+     */
+    function deliver(page: EventPage, prefix = ''): boolean {
+      const chunk = streamChunk(page, cursor);
+      if (prefix !== '' || chunk.text !== '') send(prefix + chunk.text);
+      cursor = chunk.cursor;
+      if (closed) return true;
+      if (cursor >= page.lastSeq && isFinished(page.status)) {
+        finish();
+        return true;
+      }
+      return cursor >= page.lastSeq || page.events.length === 0;
+    }
+
+    /** Serves pages read by `read` (synchronous, from the mirror) until caught up; false if the mirror had none. */
+    function deliverFrom(read: (after: number) => EventPage | undefined): boolean {
+      while (!closed) {
+        const page = read(cursor);
+        if (!page) return false;
+        if (deliver(page)) return true;
+      }
+      return true;
+    }
+
+    /** The slow way, when the mirror is gone (evicted, invalidated): pages read through the service, one at a time. */
     async function pump(): Promise<void> {
       if (pumping) {
         again = true;
@@ -72,25 +97,7 @@ export function streamGeneration(generations: GenerationService, followers: Gene
       try {
         do {
           again = false;
-          for (;;) {
-            const page = first ?? (await generations.events(id, cursor, maxEventPageSize));
-            first = undefined;
-            if (closed) return;
-            if (page.gap && page.state) {
-              send(snapshotFrame(page.state));
-              cursor = page.state.lastSeq;
-            }
-            for (const event of page.events) {
-              if (event.seq <= cursor) continue;
-              send(eventFrame(event));
-              cursor = event.seq;
-            }
-            if (cursor >= page.lastSeq && isFinished(page.status)) {
-              finish();
-              return;
-            }
-            if (cursor >= page.lastSeq || page.events.length === 0) break;
-          }
+          while (!closed && !deliver(await generations.events(id, cursor, maxEventPageSize)));
         } while (again && !closed);
       } catch (err) {
         // Temporal busy or away: the follower wakes us again once a refresh works. A vanished generation ends the stream.
@@ -100,14 +107,19 @@ export function streamGeneration(generations: GenerationService, followers: Gene
       }
     }
 
-    await pump();
+    // The retry hint goes out with the first page, in one write.
+    if (!deliver(first, retryFrame(1_000)) && !closed) await pump();
     if (closed) return;
     unsubscribe = followers.subscribe(id, (update) => {
       if ('error' in update) {
         if (update.error instanceof HttpError && update.error.status === 404) finish();
         return;
       }
-      if (update.lastSeq > cursor) void pump();
+      if (update.lastSeq <= cursor || closed) return;
+      if (pumping) again = true;
+      else if (!deliverFrom((after) => update.pageAfter(after, maxEventPageSize))) void pump();
     });
+    // Whatever reached the mirror between the first read and the subscription (the follower only tells of changes).
+    if (!pumping && !deliverFrom((after) => generations.mirroredEvents(id, after, maxEventPageSize))) void pump();
   };
 }

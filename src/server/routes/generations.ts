@@ -5,6 +5,7 @@ import type { GenerationFollowers } from '../generation-followers';
 import { readGeneration } from '../generation-reads';
 import type { GenerationService } from '../generation-service';
 import { readEventsWaiting } from '../long-poll';
+import { sendPage } from '../page-json';
 import { cancelBody, createGenerationBody, denyToolBody, emptyBody, generationIdParam, parseOr400, sendMessageBody, toolUseIdParam, transcriptQueryParams } from '../request-schemas';
 import { generationIdForKey } from '../idempotency';
 import { streamGeneration, type StreamOptions } from './generation-stream';
@@ -53,12 +54,16 @@ export function generationsRouter(
   });
 
   router.get('/:id/events', async function getGenerationEvents(req, res) {
-    const hungUp = new AbortController();
-    res.on('close', () => hungUp.abort());
-    const waiting = req.query.wait !== undefined && metrics !== undefined;
+    const onHangUp = (listener: () => void): (() => void) => {
+      res.once('close', listener);
+      return () => res.off('close', listener);
+    };
+    // Read once: Express 5 parses the query string again on every access of req.query.
+    const query = req.query;
+    const waiting = query.wait !== undefined && metrics !== undefined;
     if (waiting) metrics.longPolls.inc();
     try {
-      res.json(await readEventsWaiting(generations, followers, req.params.id, req.query, hungUp.signal));
+      sendPage(res, await readEventsWaiting(generations, followers, req.params.id, query, onHangUp));
     } finally {
       if (waiting) metrics.longPolls.dec();
     }

@@ -7,7 +7,7 @@ export type CountInput = z.infer<typeof countInput>;
 
 export const countSpec: ToolSpec<CountInput> = {
   name: 'count',
-  description: 'Test tool: increment the counter for `key` and return its new value. Deliberately not idempotent.',
+  description: 'Test tool: increment the counter for `key` once per tool call and return its new value.',
   inputSchema: countInput,
   resourceKey: (input) => `test:count:${input.key}`,
   summary: (input) => `count ${input.key}`,

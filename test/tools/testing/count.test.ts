@@ -10,7 +10,7 @@ describe('count', () => {
   });
   afterEach(() => ws.cleanup());
 
-  it('returns 1, 2, 3... on repeated calls: it is deliberately not idempotent', async () => {
+  it('returns 1, 2, 3... on three tool calls', async () => {
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await registry.execute('count', { key: 'c' }, ws.ctx));
     expect(results).toEqual(['1', '2', '3']);
@@ -22,6 +22,14 @@ describe('count', () => {
     await registry.execute('count', { key: 'a' }, ws.ctx);
     await expect(registry.execute('count', { key: 'b' }, ws.ctx)).resolves.toBe('1');
     await expect(createToolRegistry({ testTools: true }).execute('count', { key: 'a' }, ws.ctx)).resolves.toBe('3');
+  });
+
+  it('counts a tool call once when Temporal runs it again (a worker killed after the write): the retry answers the first result', async () => {
+    await registry.execute('count', { key: 'r' }, ws.ctx);
+    const first = await registry.execute('count', { key: 'r' }, ws.ctxFor('toolu_again', 1));
+    await expect(registry.execute('count', { key: 'r' }, ws.ctxFor('toolu_again', 2))).resolves.toBe(first);
+    expect(first).toBe('2');
+    expect(await ws.readWorkspaceFile('.count-r')).toBe('2');
   });
 
   it('uses a per-key resource key', () => {
