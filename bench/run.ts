@@ -46,6 +46,7 @@ async function main(): Promise<number> {
       ...outputs,
       keepFallback: path.join(root, 'docs/PERFORMANCE.md'),
       oldHistoryBaseline: path.join(root, 'bench/baselines/old-design-history.json'),
+      costBaseline: path.join(root, 'bench/baselines/cpu-cost-before-issue-13.json'),
     })) log(`wrote ${path.relative(root, file)}`);
   };
 

@@ -62,7 +62,15 @@ export interface BenchResults {
     /** Slope of peak worker RSS against concurrency across the steps: memory each further generation adds. */
     rssMarginalMBPerGeneration?: number;
     tried: ({ concurrent: number; dispatchP99Ms: number; rssMB: number } & Partial<CapacityStepDetail>)[];
+    /** The ramp on the realistic scenario (issue 13): every step's dispatch and CPU. */
+    ramp?: CapacityRamp;
   };
+  /** Issue 13: the same ramp for baseline (c) `@temporalio/workflow-streams` (full runs only). */
+  capacityWorkflowStreams?: CapacityRamp;
+  /** Issue 13: the same ramp for `npm start` as a new user runs it, API and worker in one process (full runs only). */
+  capacityNpmStart?: CapacityRamp;
+  /** Issue 13: worker and dev-server CPU per generation-second at a fixed concurrency, ours beside the baselines. */
+  cpuCost?: CpuCost;
   /** History and storage per iteration of one long generation whose conversation grows to ~20 MB (quick: ~1 MB). */
   historyAtScale?: HistoryAtScale;
   /** Raw samples some pictures need (latency histograms); kept small. */
@@ -264,4 +272,81 @@ export interface SseFanoutDetails {
   serverCpuPercent: number;
   serverLoopDelayP99Ms: number;
   clientLoopDelayP99Ms: number;
+}
+
+/** CPU of one system on one scenario at the cpu-cost measure's concurrency. */
+export interface CpuCostEntry {
+  workerCpuMsPerGenerationSecond: number;
+  /** 0 for (a), which has no Temporal server. */
+  devServerCpuMsPerGenerationSecond: number;
+  dispatchP50Ms: number;
+  dispatchP99Ms: number;
+  failedGenerations: number;
+  generationSeconds: number;
+  /** Percent of one core over the step. */
+  workerCpuPercent: number;
+  devServerCpuPercent: number;
+  /** CPU of everything else on the machine, percent of one core (see CapacityRampStep). */
+  otherLoadPercent?: number;
+}
+
+export type CpuCostSystem = 'ours' | 'workflowStreams' | 'inProcess';
+
+export interface CpuCost {
+  /** When it ran: a page may merge measures from different runs. */
+  measuredAt?: string;
+  concurrent: number;
+  scenarios: Record<'stress' | 'realistic', Partial<Record<CpuCostSystem, CpuCostEntry>>>;
+}
+
+/** One step of a capacity ramp on the realistic scenario. */
+export interface CapacityRampStep {
+  concurrent: number;
+  passed: boolean;
+  failedGenerations: number;
+  dispatchP50Ms: number;
+  dispatchP99Ms: number;
+  dispatchSamples: number;
+  expectedSamples: number;
+  /** Block stop seen → tool code start (for (c) this includes waiting for the turn's end). */
+  fromBlockStopP99Ms: number;
+  /** Percent of one core over the step. */
+  workerCpuPercent: number;
+  devServerCpuPercent: number;
+  /** CPU of everything else on the machine (other jobs; not the bench, its fake model or the system), percent of one core: a noisy step. */
+  otherLoadPercent?: number;
+  workerCpuMsPerGenerationSecond: number;
+  devServerCpuMsPerGenerationSecond: number;
+  /** Peak worker RSS during the step, and before it. */
+  rssMB: number;
+  rssBeforeMB: number;
+  wallSeconds: number;
+}
+
+/** Capacity of one system by doubling then bisection (bench/lib/capacity-ramp.ts). */
+export interface CapacityRamp {
+  /** When the ramp started: a page may merge measures from different runs. */
+  measuredAt?: string;
+  system: string;
+  scenario: string;
+  maxConcurrent: number;
+  firstFailed?: number;
+  ended: 'resolved' | 'max reached' | 'time budget';
+  dispatchP99LimitMs: number;
+  /** What dispatch is timed from for this system. */
+  dispatchFrom: string;
+  steps: CapacityRampStep[];
+  wallMs: number;
+}
+
+/** A recorded cpu-cost (and capacity) run kept beside the live figures (bench/baselines/cpu-cost-before-issue-13.json). */
+export interface CpuCostBaseline {
+  label: string;
+  recordedAt: string;
+  commit: string;
+  note: string;
+  machine?: BenchResults['machine'];
+  cpuCost: CpuCost;
+  capacity?: CapacityRamp;
+  capacityNpmStart?: CapacityRamp;
 }

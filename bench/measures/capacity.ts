@@ -9,14 +9,14 @@ import { dispatchTimings, type DispatchTiming } from '../lib/dispatch-latency';
 import { createGeneration, followGeneration, type FollowedGeneration } from '../lib/follow-generation';
 import { toolCallsPerGeneration, type PacedToolsOptions } from '../lib/paced-tools-scenario';
 import { childPids, CpuWindow, readRssMB, RssSampler, ThreadCpuWindow, type CpuShare, type ThreadShare } from '../lib/process-stats';
-import type { BenchContext, BenchResults } from '../lib/results';
 import type { BenchTemporal } from '../lib/stack';
 import { percentile } from '../lib/stats';
-import { extraStackEnv } from './stack-env';
 
 /**
- * Measure 6, capacity: how many concurrent streaming generations one worker holds at 50 tokens/s with
- * tool dispatch p99 ≤ 250 ms, and the worker's memory per active generation.
+ * The stress capacity ramp: how many concurrent streaming generations one worker holds at 50 tokens/s with
+ * a tool call every 2 s and tool dispatch p99 ≤ 250 ms, and the worker's memory per active generation.
+ * Measure 6 now ramps on the realistic scenario (capacity-realistic.ts); this one stays for probes
+ * (bench/dev/capacity.ts) and gives cpu-cost its stress scenario.
  *
  * The worker runs alone in a child process (bench/lib/worker-process.ts), so its RSS and CPU are its
  * own: one long-running worker for the whole ramp, warmed up first. The fake model runs in another
@@ -99,55 +99,6 @@ export function capacityOptions(quick: boolean): CapacityOptions {
     // Quick mode stops at the first failing step; the full ramp allows one noisy step.
     stopAfterFailures: quick ? 1 : 2,
     freshWorkerPerStep: false,
-  };
-}
-
-export async function measureCapacity(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
-  const options: CapacityOptions = { ...capacityOptions(ctx.quick), stackEnv: extraStackEnv() };
-  const report = await runCapacity(temporal, options, ctx.log);
-  const { scenario } = options;
-  return {
-    settings: {
-      capacity: {
-        steps: report.steps.map((step) => step.concurrent).join(', '),
-        streamSeconds: scenario.streamMs / 1000,
-        tokensPerSecond: scenario.tokensPerSecond,
-        toolCallEverySeconds: scenario.toolEveryMs / 1000,
-        tool: `sleep ${scenario.toolMs} ms`,
-        pollMs: options.pollMs,
-        startsSpreadOverMs: options.staggerMs,
-        worker: 'own process, warmed up, one for the whole ramp',
-      },
-    },
-    capacity: {
-      maxConcurrent: report.maxConcurrent,
-      rssPerGenerationMB: report.rssPerGenerationMB,
-      tokensPerSecond: report.options.scenario.tokensPerSecond,
-      dispatchP99Ms: report.dispatchP99Ms,
-      rssMarginalMBPerGeneration: report.rssMarginalMBPerGeneration,
-      tried: report.steps.map((step) => ({
-        concurrent: step.concurrent,
-        dispatchP99Ms: step.dispatchP99Ms,
-        rssMB: step.rssMB,
-        dispatchP50Ms: step.dispatchP50Ms,
-        dispatchParts: step.dispatchParts,
-        failedGenerations: step.failedGenerations,
-        cpuPercent: {
-          worker: step.cpu.processes.worker,
-          workerMainThread: step.workerThreads.main,
-          workerWorkflowThread: step.workerThreads.busiestOther.percent,
-          temporal: step.cpu.processes.temporal ?? Number.NaN,
-          fakeModel: step.cpu.processes.fake,
-          bench: step.cpu.processes.bench,
-          otherLoad: step.cpu.others,
-        },
-        perGeneration: {
-          workerCpuSeconds: step.perGeneration.workerCpuSeconds,
-          temporalCpuSeconds: step.perGeneration.temporalCpuSeconds,
-          textEvents: step.perGeneration.textEvents,
-        },
-      })),
-    },
   };
 }
 

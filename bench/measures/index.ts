@@ -1,6 +1,7 @@
 import type { BenchContext, BenchResults } from '../lib/results';
 import type { BenchTemporal } from '../lib/stack';
-import { measureCapacity } from './capacity';
+import { measureCapacity, measureCapacityNpmStart, measureCapacityWorkflowStreams } from './capacity-realistic';
+import { measureCpuCost } from './cpu-cost';
 import { measureDispatchLatency } from './dispatch-latency';
 import { measureEventDelivery } from './event-delivery';
 import { measureFanout } from './fanout';
@@ -28,6 +29,9 @@ export const measures: MeasureEntry[] = [
   { name: 'history-cost', load: async () => measureHistoryCost },
   { name: 'fanout', load: async () => measureFanout },
   { name: 'sse-fanout', load: async () => measureSseFanout },
+  { name: 'cpu-cost', load: async () => measureCpuCost },
   { name: 'capacity', load: async () => measureCapacity },
+  { name: 'capacity-workflow-streams', load: async () => measureCapacityWorkflowStreams },
+  { name: 'capacity-npm-start', load: async () => measureCapacityNpmStart },
   { name: 'history-at-scale', load: async () => measureHistoryAtScale },
 ];

@@ -1,4 +1,5 @@
 import type { BenchResults, HistoryAtScale } from '../lib/results';
+import { capacityDetails } from './capacity-details';
 import { formatBytes } from './bytes-svg';
 import { keepEnd, keepStart } from './keep-section';
 import { judgeScale, latency, resultRows, Verdict, type ReportBaselines } from './targets';
@@ -8,6 +9,7 @@ export interface PagePictures {
   dispatch?: string;
   eventDelivery?: string;
   historyAtScale?: string;
+  capacity?: string;
 }
 
 /** docs/PERFORMANCE.md from the results: every number on it comes from the JSON, except the kept section. */
@@ -41,8 +43,18 @@ export function renderPage(results: Partial<BenchResults>, pictures: PagePicture
   if (pictures.dispatch) lines.push(`![Dispatch latency distributions](${pictures.dispatch})`, '');
   if (pictures.eventDelivery) lines.push(`![Event delivery latency](${pictures.eventDelivery})`, '');
   if (pictures.historyAtScale) lines.push(`![History and stored bytes per iteration](${pictures.historyAtScale})`, '');
-  if (!pictures.timeline && !pictures.dispatch && !pictures.eventDelivery && !pictures.historyAtScale) lines.push('(no pictures: their measures did not run)', '');
-  lines.push(...details(results), ...historyAtScaleDetails(results.historyAtScale, baselines), ...definitions(), keepStart, kept, keepEnd, '');
+  if (pictures.capacity) lines.push(`![Capacity ramp: dispatch p99 and CPU against concurrent generations](${pictures.capacity})`, '');
+  if (!pictures.timeline && !pictures.dispatch && !pictures.eventDelivery && !pictures.historyAtScale && !pictures.capacity) lines.push('(no pictures: their measures did not run)', '');
+  lines.push(
+    ...details(results),
+    ...capacityDetails(results, baselines.costBefore),
+    ...historyAtScaleDetails(results.historyAtScale, baselines),
+    ...definitions(),
+    keepStart,
+    kept,
+    keepEnd,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -115,7 +127,7 @@ function details(results: Partial<BenchResults>): string[] {
     if (sse.fromBatchSent) lines.push(`| the batch's signal leaves the model activity | ${latency(sse.fromBatchSent)} | ${poll?.fromBatchSent ? latency(poll.fromBatchSent) : '—'} |`);
     lines.push(`| the batch's first delta reaches the model activity (\`at\`) | ${latency(sse)} | ${poll ? latency(poll) : '—'} |`, '', ...settingsLine(results, 'sseDelivery'));
   }
-  for (const [key, title] of [['historyEvents', '4. History cost'], ['fanout', '5. Fan-out'], ['sseFanout', '5b. Fan-out over SSE'], ['capacity', '6. Capacity']] as const) {
+  for (const [key, title] of [['historyEvents', '4. History cost'], ['fanout', '5. Fan-out'], ['sseFanout', '5b. Fan-out over SSE']] as const) {
     const part = results[key];
     // The fan-out measures are re-run on their own: their settings say when and how.
     if (part) lines.push(`### ${title}`, '', '```json', JSON.stringify(part, null, 2), '```', '', ...(key === 'fanout' || key === 'sseFanout' ? settingsLine(results, key) : []));

@@ -1,4 +1,4 @@
-import type { BenchResults, HistoryAtScale, HistoryAtScaleBaseline, LatencySummary, MeasureOutcome } from '../lib/results';
+import type { BenchResults, CapacityRamp, CpuCostBaseline, CpuCostEntry, HistoryAtScale, HistoryAtScaleBaseline, LatencySummary, MeasureOutcome } from '../lib/results';
 import { formatBytes } from './bytes-svg';
 
 /** PASS/MISS judge a target; the others say why there is nothing to judge. */
@@ -26,6 +26,8 @@ type Results = Partial<BenchResults>;
 export interface ReportBaselines {
   /** history-at-scale as recorded on the old design (bench/baselines/old-design-history.json). */
   oldHistory?: HistoryAtScaleBaseline;
+  /** cpu-cost and the capacity ramps as recorded before issue 13's changes (bench/baselines/cpu-cost-before-issue-13.json). */
+  costBefore?: CpuCostBaseline;
 }
 
 /** The issue's targets, each as one row of the page's table; a measure that did not produce its part says why. */
@@ -38,7 +40,9 @@ export function resultRows(results: Results, baselines: ReportBaselines = {}): R
     historyRow(results),
     fanoutRow(results),
     sseFanoutRow(results),
-    capacityRow(results),
+    capacityRow(results, baselines.costBefore),
+    npmStartCapacityRow(results, baselines.costBefore),
+    ...cpuCostRows(results, baselines.costBefore),
     historyAtScaleRow(results, baselines.oldHistory),
   ];
 }
@@ -186,18 +190,92 @@ function sseFanoutRow(results: Results): ResultRow {
   };
 }
 
-function capacityRow(results: Results): ResultRow {
-  const measure = '6. Capacity of one worker';
-  const target = '≥ 200 concurrent generations at 50 tokens/s with dispatch p99 ≤ 250 ms';
+/** Issue 13's capacity targets, on the realistic scenario. */
+export const capacityTargets = { concurrent: 100, timesWorkflowStreams: 3, npmStart: 50, dispatchP99Ms: 250 } as const;
+/** Issue 13's cost targets: ours' worker CPU per generation-second against the recorded cost before and against (c). */
+export const cpuCostTargets = { timesBefore: 0.25, timesWorkflowStreams: 0.5 } as const;
+
+function capacityRow(results: Results, before: CpuCostBaseline | undefined): ResultRow {
+  const measure = '6. Capacity of one worker (realistic scenario)';
+  const target = `≥ ${capacityTargets.concurrent} concurrent generations (50 tokens/s, a tool call every ~3 s, 5 turns), all completing with dispatch p99 ≤ ${capacityTargets.dispatchP99Ms} ms, and ≥ ${capacityTargets.timesWorkflowStreams} × (c) on the same scenario`;
   const capacity = results.capacity;
   if (!capacity) return absent(measure, target, results, 'capacity');
+  const theirs = results.capacityWorkflowStreams;
+  const baselines = [
+    theirs ? `(c) workflow-streams: ${rampSummary(theirs)}` : `(c) workflow-streams: ${results.quick ? 'full runs only' : 'not run'}`,
+    ...(before?.capacity ? [`before (${before.commit.slice(0, 7)}): ${rampSummary(before.capacity)}`] : []),
+  ].join('; ');
+  if (!capacity.ramp) {
+    return { measure, target, result: `${capacity.maxConcurrent} concurrent (dispatch p99 ${ms(capacity.dispatchP99Ms)})`, baselines, verdict: judge(capacity.maxConcurrent >= capacityTargets.concurrent) };
+  }
+  const ratio = theirs && theirs.maxConcurrent > 0 ? ` = ${(capacity.maxConcurrent / theirs.maxConcurrent).toFixed(1)} × (c)` : '';
+  const met = capacity.maxConcurrent >= capacityTargets.concurrent && (theirs === undefined || capacity.maxConcurrent >= capacityTargets.timesWorkflowStreams * theirs.maxConcurrent);
   return {
     measure,
     target,
-    result: `${capacity.maxConcurrent} concurrent at ${capacity.tokensPerSecond} tokens/s (dispatch p99 ${ms(capacity.dispatchP99Ms)}); ${capacity.rssPerGenerationMB.toFixed(2)} MB RSS per generation`,
-    baselines: '—',
-    verdict: judge(capacity.maxConcurrent >= 200),
+    result: `${rampSummary(capacity.ramp)}${ratio}; ${capacity.rssPerGenerationMB.toFixed(2)} MB RSS per generation${theirs ? '' : ' ((c) not measured in this run: judged on the count only)'}`,
+    baselines,
+    verdict: judge(met),
   };
+}
+
+function npmStartCapacityRow(results: Results, before: CpuCostBaseline | undefined): ResultRow {
+  const measure = '6b. Capacity of `npm start` (realistic scenario)';
+  const target = `≥ ${capacityTargets.npmStart} concurrent generations, API and worker in one process, its embedded dev server, dispatch p99 ≤ ${capacityTargets.dispatchP99Ms} ms`;
+  const ramp = results.capacityNpmStart;
+  const baselines = before?.capacityNpmStart ? `before (${before.commit.slice(0, 7)}): ${rampSummary(before.capacityNpmStart)}` : '—';
+  if (!ramp) {
+    const row = absent(measure, target, results, 'capacity-npm-start');
+    return { ...row, baselines, result: results.quick && row.verdict === Verdict.notRun ? 'full runs only' : row.result };
+  }
+  return { measure, target, result: rampSummary(ramp), baselines, verdict: judge(ramp.maxConcurrent >= capacityTargets.npmStart) };
+}
+
+/** "N concurrent (dispatch p99 at N; M failed: p99 at M)". */
+export function rampSummary(ramp: CapacityRamp): string {
+  const at = (concurrent: number | undefined): CapacityRamp['steps'][number] | undefined => ramp.steps.find((step) => step.concurrent === concurrent);
+  const best = at(ramp.maxConcurrent);
+  const failed = at(ramp.firstFailed);
+  const why = failed ? (failed.failedGenerations > 0 ? `${failed.failedGenerations} generations did not complete` : `dispatch p99 ${ms(failed.dispatchP99Ms)}`) : '';
+  return (
+    `${ramp.maxConcurrent} concurrent${best ? ` (dispatch p99 ${ms(best.dispatchP99Ms)})` : ''}` +
+    (failed ? `; ${failed.concurrent} failed (${why})` : ramp.ended === 'max reached' ? '; the ramp reached its maximum' : '') +
+    (ramp.ended === 'time budget' ? '; stopped by its time budget' : '')
+  );
+}
+
+function cpuCostRows(results: Results, before: CpuCostBaseline | undefined): ResultRow[] {
+  return (['stress', 'realistic'] as const).map((scenario) => {
+    const measure = `6c. Worker CPU per generation-second, ${scenario} scenario`;
+    const target = `ours ≤ ${cpuCostTargets.timesBefore} × before issue 13 (recorded) and ≤ ${cpuCostTargets.timesWorkflowStreams} × (c)`;
+    const cost = results.cpuCost;
+    const then = before?.cpuCost.scenarios[scenario].ours;
+    const thenText = then && before ? `before (${before.commit.slice(0, 7)}, ${before.cpuCost.concurrent} concurrent): ${costText(then)}` : 'before: not recorded';
+    if (!cost) return { ...absent(measure, target, results, 'cpu-cost'), baselines: thenText };
+    const entries = cost.scenarios[scenario];
+    const ours = entries.ours;
+    const theirs = entries.workflowStreams;
+    const floor = entries.inProcess;
+    if (!ours) return { measure, target, result: 'ours did not run', baselines: thenText, verdict: Verdict.error };
+    const ratios = [
+      then ? `${(ours.workerCpuMsPerGenerationSecond / then.workerCpuMsPerGenerationSecond).toFixed(2)} × before` : undefined,
+      theirs ? `${(ours.workerCpuMsPerGenerationSecond / theirs.workerCpuMsPerGenerationSecond).toFixed(2)} × (c)` : undefined,
+    ].filter(Boolean);
+    const met =
+      (then === undefined || ours.workerCpuMsPerGenerationSecond <= cpuCostTargets.timesBefore * then.workerCpuMsPerGenerationSecond) &&
+      (theirs === undefined || ours.workerCpuMsPerGenerationSecond <= cpuCostTargets.timesWorkflowStreams * theirs.workerCpuMsPerGenerationSecond);
+    return {
+      measure,
+      target,
+      result: `${cost.concurrent} concurrent: ${costText(ours)}${ratios.length > 0 ? `; worker ${ratios.join(', ')}` : ''}`,
+      baselines: [theirs ? `(c) workflow-streams: ${costText(theirs)}` : '(c): not run', floor ? `(a) in-process: ${costText(floor)}` : '(a): not run', thenText].join('; '),
+      verdict: then === undefined && theirs === undefined ? Verdict.reported : judge(met),
+    };
+  });
+}
+
+function costText(entry: CpuCostEntry): string {
+  return `worker ${entry.workerCpuMsPerGenerationSecond} ms, dev server ${entry.devServerCpuMsPerGenerationSecond} ms per generation-second (dispatch p99 ${ms(entry.dispatchP99Ms)}${entry.failedGenerations > 0 ? `, ${entry.failedGenerations} failed` : ''})`;
 }
 
 /** Flat history per iteration: the mean of the last window at most this many times the first. */

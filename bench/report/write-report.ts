@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BenchResults, HistoryAtScaleBaseline } from '../lib/results';
+import type { BenchResults, CpuCostBaseline, HistoryAtScaleBaseline } from '../lib/results';
 import { historyAtScaleSvg } from './bytes-svg';
+import { capacitySvg, type RampSeries } from './capacity-svg';
 import { keptSection } from './keep-section';
 import { cdfSvg, type Series } from './latency-svg';
 import { renderPage, type PagePictures } from './render-page';
@@ -15,6 +16,8 @@ export interface ReportPaths {
   keepFallback?: string;
   /** The old design's recorded history-at-scale run (bench/baselines/old-design-history.json); skipped when absent. */
   oldHistoryBaseline?: string;
+  /** cpu-cost and capacity as recorded before issue 13 (bench/baselines/cpu-cost-before-issue-13.json); skipped when absent. */
+  costBaseline?: string;
 }
 
 /** Writes the pictures and the page; returns the files written. */
@@ -74,8 +77,18 @@ export function writeReport(results: Partial<BenchResults>, paths: ReportPaths):
     pictures.historyAtScale = save('history-at-scale.svg', historyAtScaleSvg(results.historyAtScale, oldHistory && { label: oldHistory.label, run: oldHistory.historyAtScale }));
   }
 
+  const costBaselineText = paths.costBaseline ? readIfExists(paths.costBaseline) : undefined;
+  const costBefore = costBaselineText === undefined ? undefined : (JSON.parse(costBaselineText) as CpuCostBaseline);
+  const ramps: RampSeries[] = [
+    ...(results.capacity?.ramp ? [{ label: 'ours, one worker process', ramp: results.capacity.ramp }] : []),
+    ...(results.capacityWorkflowStreams ? [{ label: '(c) workflow-streams (dispatch from the turn end)', ramp: results.capacityWorkflowStreams }] : []),
+    ...(results.capacityNpmStart ? [{ label: 'npm start (API + worker in one process)', ramp: results.capacityNpmStart }] : []),
+    ...(costBefore?.capacity ? [{ label: `ours before (${costBefore.commit.slice(0, 7)}, recorded)`, ramp: costBefore.capacity, recorded: true }] : []),
+  ];
+  if (ramps.length > 0) pictures.capacity = save('capacity.svg', capacitySvg(ramps, ramps[0].ramp.dispatchP99LimitMs));
+
   fs.mkdirSync(path.dirname(paths.page), { recursive: true });
-  fs.writeFileSync(paths.page, renderPage(results, pictures, kept, { oldHistory }));
+  fs.writeFileSync(paths.page, renderPage(results, pictures, kept, { oldHistory, costBefore }));
   written.push(paths.page);
   return written;
 }
