@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Connection } from '@temporalio/client';
 
 /**
@@ -9,7 +10,10 @@ export class InFlightCalls {
   private readonly closing = new AbortController();
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {
+    // Every call in flight listens on the one signal: hundreds at once under load is expected, not a leak.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closing.signal.aborted) return Promise.reject(new Error('The API is shutting down'));
