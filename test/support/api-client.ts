@@ -41,8 +41,15 @@ export class ApiClient {
   }
 
   async events(id: string, after: number, limit?: number): Promise<EventPage> {
+    const page = await this.eventsOrUnavailable(id, after, limit);
+    if (page === 'unavailable') throw new Error(`events of ${id} failed: 503`);
+    return page;
+  }
+
+  private async eventsOrUnavailable(id: string, after: number, limit?: number): Promise<EventPage | 'unavailable'> {
     const query = limit === undefined ? `after=${after}` : `after=${after}&limit=${limit}`;
     const res = await this.request<EventPage>('GET', `/v1/generations/${id}/events?${query}`);
+    if (res.status === 503) return 'unavailable';
     if (res.status !== 200) throw new Error(`events failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
@@ -63,7 +70,8 @@ export class ApiClient {
   }
 
   /**
-   * Polls with a cursor until the generation is over and every event is read, as a client would.
+   * Polls with a cursor until the generation is over and every event is read, as a client would:
+   * a 503 (Temporal busy or slow, "try again shortly") is asked again from the same cursor.
    * Throws if the sequence ever has a hole or a repeat: no event may be lost or delivered twice.
    */
   async pollToEnd(id: string, options: { intervalMs?: number; limit?: number; timeoutMs?: number } = {}): Promise<GenerationEvent[]> {
@@ -72,7 +80,12 @@ export class ApiClient {
     const events: GenerationEvent[] = [];
     let cursor = 0;
     for (;;) {
-      const page = await this.events(id, cursor, limit);
+      const page = await this.eventsOrUnavailable(id, cursor, limit);
+      if (page === 'unavailable' && Date.now() <= deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      if (page === 'unavailable') throw new Error(`events of ${id} still 503 after ${timeoutMs} ms`);
       if (page.gap) throw new Error(`gap after seq ${cursor}: the poller fell behind the buffer`);
       for (const event of page.events) {
         if (event.seq !== cursor + 1) throw new Error(`expected seq ${cursor + 1}, got ${event.seq}`);
