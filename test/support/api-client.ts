@@ -41,15 +41,9 @@ export class ApiClient {
   }
 
   async events(id: string, after: number, limit?: number): Promise<EventPage> {
-    const page = await this.eventsOrUnavailable(id, after, limit);
-    if (page === 'unavailable') throw new Error(`events of ${id} failed: 503`);
-    return page;
-  }
-
-  private async eventsOrUnavailable(id: string, after: number, limit?: number): Promise<EventPage | 'unavailable'> {
     const query = limit === undefined ? `after=${after}` : `after=${after}&limit=${limit}`;
     const res = await this.request<EventPage>('GET', `/v1/generations/${id}/events?${query}`);
-    if (res.status === 503) return 'unavailable';
+    if (res.status === 503) throw new UnavailableError(`events failed: 503 ${JSON.stringify(res.body)}`);
     if (res.status !== 200) throw new Error(`events failed: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
@@ -80,12 +74,14 @@ export class ApiClient {
     const events: GenerationEvent[] = [];
     let cursor = 0;
     for (;;) {
-      const page = await this.eventsOrUnavailable(id, cursor, limit);
-      if (page === 'unavailable' && Date.now() <= deadline) {
+      let page: EventPage;
+      try {
+        page = await this.events(id, cursor, limit);
+      } catch (err) {
+        if (!(err instanceof UnavailableError) || Date.now() > deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, 200));
         continue;
       }
-      if (page === 'unavailable') throw new Error(`events of ${id} still 503 after ${timeoutMs} ms`);
       if (page.gap) throw new Error(`gap after seq ${cursor}: the poller fell behind the buffer`);
       for (const event of page.events) {
         if (event.seq !== cursor + 1) throw new Error(`expected seq ${cursor + 1}, got ${event.seq}`);
@@ -103,3 +99,6 @@ export class ApiClient {
     }
   }
 }
+
+/** The API's 503: Temporal busy or slow, "try again shortly". */
+class UnavailableError extends Error {}
