@@ -145,6 +145,15 @@ test('CORS for the configured origin: preflight answered without the token, head
   expect(preflight.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
   const read = await fetch(`${harness.toolstream.url}/v1/generations/${finishedId}`, { headers: { origin: 'https://ops.example', authorization: `Bearer ${token}` } });
   expect(read.headers.get('access-control-allow-origin')).toBe('https://ops.example');
+  // Event pages are written without Express's send: the CORS header set before still goes out.
+  const page = await fetch(`${harness.toolstream.url}/v1/generations/${finishedId}/events?after=0`, { headers: { origin: 'https://ops.example', authorization: `Bearer ${token}` } });
+  expect(page.headers.get('access-control-allow-origin')).toBe('https://ops.example');
+  expect(page.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(((await page.json()) as { events: unknown[] }).events.length).toBeGreaterThan(0);
+  const head = await fetch(`${harness.toolstream.url}/v1/generations/${finishedId}/events?after=0`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+  expect(head.status).toBe(200);
+  expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+  expect(await head.text()).toBe('');
   const other = await fetch(`${harness.toolstream.url}/v1/generations/${finishedId}`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${token}` } });
   expect(other.headers.get('access-control-allow-origin')).toBeNull();
 });
