@@ -136,36 +136,44 @@ function historyRow(results: Results): ResultRow {
 
 /**
  * Delivery p99 of 1,000 plain pollers when their reads bypassed Express (full run of 2026-11-22, from the
- * batch's first delta): issue 12 asks the one router to keep fan-out at least that good.
+ * batch's first delta, with 100 ms text batches): issue 12 asks the one router to keep fan-out at least
+ * that good. Text batches now grow to about a second in a long run of prose (TextRunWindow), so the
+ * first-delta clock measures batching, not delivery; the API's part is timed from the batch leaving
+ * the activity. A batch left at most one 100 ms window after its first delta, so the bypass era's own
+ * p99 from the batch leaving was at least 369 - 100 ms: matching that bound is at least as good.
  */
 const bypassEraDeliveryP99Ms = 369;
+const bypassEraBatchMs = 100;
+export const fanoutTargetFromSentP99Ms = bypassEraDeliveryP99Ms - bypassEraBatchMs;
 
+/**
+ * 1,000 followers of one live generation, as the README tells many followers to follow it: over the push
+ * stream (measure 5b's run). Long polls (measure 5's run: a request per client per wake, each through the
+ * router) are reported beside it.
+ */
 function fanoutRow(results: Results): ResultRow {
-  const measure = '5. Fan-out: pollers of one live generation';
-  const fanout = results.fanout;
-  if (fanout?.mode === 'long-poll') {
-    const delivery = fanout.deliveryMs;
-    const fromSent = fanout.deliveryFromSentMs;
-    return {
-      measure,
-      target: `long polls through the one router: delivery p99 ≤ ${bypassEraDeliveryP99Ms} ms from the batch's first delta (plain polling before the one router), zero errors`,
-      result:
-        `${fanout.pollers} long pollers (wait=${fanout.waitMs}): delivery from the batch's first delta p50 ${ms(delivery?.p50 ?? Number.NaN)}, p99 ${ms(delivery?.p99 ?? Number.NaN)}` +
-        (fromSent ? `; from the batch leaving the activity p50 ${ms(fromSent.p50)}, p95 ${ms(fromSent.p95)}, p99 ${ms(fromSent.p99)}` : '') +
-        `; ${fanout.errors} errors; ${fanout.pollsPerSec.toFixed(0)} requests/s → ${fanout.queriesPerSec.toFixed(1)} queries/s to Temporal` +
-        (fanout.apiCpuUsPerRequest !== undefined ? `; API process CPU ${fanout.apiCpuUsPerRequest} µs per request, ${fanout.apiCpuUsPerDeliveredEvent} µs per delivered event` : ''),
-      baselines: `1000 plain pollers before the one router (2026-11-22): poll p50 21.6 ms, p99 224.7 ms; delivery from the batch's first delta p50 200 ms, p99 ${bypassEraDeliveryP99Ms} ms; 27.6 queries/s`,
-      verdict: judge(delivery !== undefined && delivery.p99 <= bypassEraDeliveryP99Ms && fanout.errors === 0 && (fanout.unfinished ?? 0) === 0),
-    };
-  }
-  const target = 'poll p99 ≤ 100 ms, zero errors';
-  if (!fanout) return absent(measure, target, results, 'fanout');
+  const measure = '5. Fan-out: 1,000 followers of one live generation';
+  const target =
+    `as good as before the one router (1,000 plain pollers, bypass: p99 ${bypassEraDeliveryP99Ms} ms from the batch's first delta with ${bypassEraBatchMs} ms batches, ` +
+    `so ≥ ${fanoutTargetFromSentP99Ms} ms from the batch leaving the activity): over the push stream, delivery p99 ≤ ${fanoutTargetFromSentP99Ms} ms from the batch leaving the activity, zero errors`;
+  const push = results.sseFanout;
+  if (!push) return absent(measure, target, results, 'sse-fanout');
+  const polls = results.fanout;
+  const longPolls =
+    polls?.mode === 'long-poll'
+      ? `; ${polls.pollers} long pollers through the router instead (measure 5's run): from the batch leaving the activity p50 ${ms(polls.deliveryFromSentMs?.p50 ?? Number.NaN)}, ` +
+        `p99 ${ms(polls.deliveryFromSentMs?.p99 ?? Number.NaN)}, ${polls.errors} errors, ${polls.pollsPerSec.toFixed(0)} requests/s` +
+        (polls.apiCpuUsPerRequest !== undefined ? `, API process CPU ${polls.apiCpuUsPerRequest} µs per request` : '')
+      : '';
   return {
     measure,
     target,
-    result: `${fanout.pollers} pollers: p50 ${ms(fanout.p50Ms ?? Number.NaN)}, p99 ${ms(fanout.p99Ms ?? Number.NaN)}, ${fanout.errors} errors; ${fanout.pollsPerSec.toFixed(0)} polls/s → ${fanout.queriesPerSec.toFixed(1)} queries/s to Temporal`,
-    baselines: '—',
-    verdict: judge(fanout.p99Ms !== null && fanout.p99Ms <= 100 && fanout.errors === 0),
+    result:
+      `${push.subscribers} SSE subscribers (measure 5b's run): from the batch leaving the activity p50 ${ms(push.deliveryFromSentMs.p50)}, p95 ${ms(push.deliveryFromSentMs.p95)}, p99 ${ms(push.deliveryFromSentMs.p99)}; ` +
+      `${push.errors} errors, ${push.unfinished} unfinished` +
+      longPolls,
+    baselines: `1000 plain pollers before the one router (2026-11-22): poll p50 21.6 ms, p99 224.7 ms; delivery from the batch's first delta p50 200 ms, p99 ${bypassEraDeliveryP99Ms} ms; 27.6 queries/s`,
+    verdict: judge(push.subscribers >= 1_000 && push.deliveryFromSentMs.p99 <= fanoutTargetFromSentP99Ms && push.errors === 0 && push.unfinished === 0),
   };
 }
 

@@ -1,4 +1,4 @@
-import { resultRows, Verdict } from '../../../bench/report/targets';
+import { fanoutTargetFromSentP99Ms, resultRows, Verdict } from '../../../bench/report/targets';
 import type { BenchResults, CapacityRamp, CpuCostBaseline } from '../../../bench/lib/results';
 
 const summary = (p50: number, p99: number) => ({ p50, p95: p99, p99, samples: 100 });
@@ -29,10 +29,38 @@ test('event delivery is judged from the batch leaving the activity when that was
   expect(verdictOf({ eventDeliveryMs: { ...fromFirstDelta, fromBatchSent: summary(70, 200) } }, '3.')).toBe(Verdict.pass);
 });
 
+test('fan-out is judged on push delivery from the batch leaving the activity against the bypass-era bound', () => {
+  const push = (p99: number, errors = 0): Partial<BenchResults> => ({
+    sseFanout: {
+      subscribers: 1000,
+      errors,
+      unfinished: 0,
+      deliveryP50Ms: 80,
+      deliveryP99Ms: p99,
+      deliveryFromSentMs: summary(80, p99),
+      deliveryFromFirstDeltaMs: summary(700, 1100),
+      connectMs: summary(1000, 1500),
+      eventsPerSubscriber: '56..56',
+      maxQueriesInFlightPerGeneration: 1,
+      queries: 400,
+      queriesPerSec: 18,
+      durationMs: 27000,
+      clientProcesses: 2,
+      serverCpuPercent: 35,
+      serverLoopDelayP99Ms: 40,
+      clientLoopDelayP99Ms: 25,
+    },
+  });
+  expect(fanoutTargetFromSentP99Ms).toBe(269);
+  expect(verdictOf(push(269), '5.')).toBe(Verdict.pass);
+  expect(verdictOf(push(270), '5.')).toBe(Verdict.miss);
+  expect(verdictOf(push(200, 1), '5.')).toBe(Verdict.miss);
+});
+
 test('a measure that failed, is missing or did not run is never a PASS', () => {
   const results: Partial<BenchResults> = {
     measures: [
-      { name: 'fanout', status: 'error', durationMs: 5, error: 'Error: boom\n    at somewhere' },
+      { name: 'sse-fanout', status: 'error', durationMs: 5, error: 'Error: boom\n    at somewhere' },
       { name: 'capacity', status: 'missing', durationMs: 0 },
     ],
   };
