@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -41,7 +42,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  await waitUntilListening(child, options.port, 60_000);
+  const deadline = Date.now() + 60_000;
+  await waitUntilListening(child, options.port, deadline);
+  await waitUntilServing(child, `127.0.0.1:${options.port}`, deadline);
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
@@ -49,15 +52,39 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitUntilListening(child: ChildProcess, port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function waitUntilListening(child: ChildProcess, port: number, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
     if (await isListening(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   child.kill('SIGKILL');
-  throw new Error(`temporal server start-dev did not listen on port ${port} within ${timeoutMs} ms`);
+  throw new Error(`temporal server start-dev did not listen on port ${port} within 60 s`);
+}
+
+/**
+ * The port opens before the frontend serves: on a busy machine the first calls answer UNAVAILABLE
+ * ("Frontend is not healthy yet"), and the worker's connection would fail the whole start.
+ */
+async function waitUntilServing(child: ChildProcess, address: string, deadline: number): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`temporal server start-dev did not serve on ${address} within 60 s: ${String(lastError)}`);
 }
 
 function isListening(port: number): Promise<boolean> {
