@@ -252,14 +252,17 @@ function definitions(): string[] {
     '- **Event delivery over SSE** (measure 3b): the same stream, batching and clocks as measure 3, to one client of ' +
       '`GET /v1/generations/:id/stream` (a Node SSE client parsing frames as an EventSource does) instead of a poller: no polling ' +
       'interval, the API pushes each event once the generation\'s follower (one per generation per API process, refreshing every ' +
-      '100 ms while it has subscribers) sees the log grow.',
+      '50 ms while it has subscribers) sees the log grow.',
     '- **Fan-out** (measure 5): 1,000 pollers (quick: 300) of one live generation on the bench process\'s API (which also runs the ' +
       'worker and the fake model), spread over 2 child processes, every request through the one Express router. By default they ' +
       'long-poll (`GET /events?after=<cursor>&wait=25000`, answered as soon as an event after the cursor exists); `FANOUT_WAIT_MS=0` ' +
       'polls every 100 ms instead. For long polls the measure is delivery, per poller and text delta, from the batch leaving the ' +
       'activity and from the batch\'s first delta (as in measure 3), with requests/s, queries/s to Temporal and the bench process\'s ' +
       'CPU per request and per event a poller read; a long poll\'s round trip is its wait, so no poll latency is reported. An error ' +
-      'is a non-200 answer, a failed request, a gap or a seq out of order.',
+      'is a non-200 answer, a failed request, a gap or a seq out of order. **Row 5\'s verdict** is on 1,000 followers as the README ' +
+      'tells many followers of one generation to follow it, over the push stream: the subscribers of measure 5b\'s run, from the batch ' +
+      'leaving the activity, against the bypass era\'s 369 ms from the first delta less its 100 ms batch window (text batches now grow ' +
+      'to ~1 s in long prose, so the first-delta clock would time batching); the long pollers are reported beside them.',
     '- **Fan-out over SSE** (measure 5b): 1,000 SSE subscribers (quick: 50) of one live generation on the bench process\'s API, ' +
       'spread over 2 child processes; the model first stays quiet (pings only) while they connect, then streams for 20 s (quick: 5 s). ' +
       'Delivery is timed per subscriber and live text delta (deltas streamed after the subscriber connected), from the batch ' +
