@@ -42,6 +42,60 @@ export function createTemporalEnv(options: { uiPort?: number } = {}): Promise<Te
   });
 }
 
+/** Starts the file's dev server and workflow bundle in a beforeAll and tears the server down in an afterAll. */
+export function useTemporalEnv(): TemporalForFile {
+  const temporal = new TemporalForFile();
+  beforeAll(() => temporal.start());
+  afterAll(() => temporal.stop());
+  return temporal;
+}
+
+/** The dev server and workflow bundle a test file shares, there once started. */
+export class TemporalForFile {
+  private startedEnv?: TestWorkflowEnvironment;
+  private startedBundle?: WorkflowBundleWithSourceMap;
+  private readonly beforeStop = new Set<() => Promise<void>>();
+
+  get env(): TestWorkflowEnvironment {
+    return notYet(this.startedEnv, 'the Temporal dev server');
+  }
+
+  get bundle(): WorkflowBundleWithSourceMap {
+    return notYet(this.startedBundle, 'the workflow bundle');
+  }
+
+  async start(): Promise<void> {
+    this.startedEnv = await createTemporalEnv();
+    this.startedBundle = await bundleWorkflows();
+  }
+
+  /**
+   * Runs `close` before the server goes down, unless it was run before: Jest runs afterAll hooks of one
+   * block in the order they were declared, so a harness declared after the server would otherwise close
+   * after it.
+   */
+  closeBeforeStop(close: () => Promise<void>): () => Promise<void> {
+    this.beforeStop.add(close);
+    return async () => {
+      if (this.beforeStop.delete(close)) await close();
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const close of [...this.beforeStop].reverse()) {
+      this.beforeStop.delete(close);
+      await close();
+    }
+    await this.startedEnv?.teardown();
+  }
+}
+
+/** What a beforeAll sets up, or a clear error for code that reaches for it at collection time. */
+export function notYet<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not started yet: use it inside a test or a hook`);
+  return value;
+}
+
 /** Bundled once per test file: every worker in the file reuses it. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });

@@ -9,8 +9,11 @@ import { startToolstream, type RunningToolstream } from '../../src/runtime/start
 import { createStorage, type Storage } from '../../src/storage/storage';
 import type { Logger } from '../../src/observability/logger';
 import { ApiClient } from './api-client';
+import { notYet, TemporalForFile } from './temporal-env';
 
 export interface Harness {
+  /** The dev server the harness's worker and API run on. */
+  env: TestWorkflowEnvironment;
   api: ApiClient;
   fake: FakeAnthropicServer;
   config: Config;
@@ -73,6 +76,7 @@ export async function startHarness(
     logger: options.logger,
   });
   return {
+    env,
     // With TOOLSTREAM_API_TOKEN set, the harness's client is an authorized one.
     api: new ApiClient(toolstream.url, config.apiToken === undefined ? {} : { authorization: `Bearer ${config.apiToken}` }),
     fake,
@@ -86,5 +90,53 @@ export async function startHarness(
       fs.rmSync(workspaceDir, { recursive: true, force: true });
       fs.rmSync(storeDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A harness for the tests of the enclosing describe block (or file): started in a beforeAll, closed in
+ * an afterAll. On the file's `temporal` where given, else on a dev server of its own, torn down after it.
+ * Options that name what another beforeAll sets up go as a function, read when the harness starts.
+ */
+export function useHarness(options: HarnessOptions | (() => HarnessOptions), temporal?: TemporalForFile): Harness {
+  const on = temporal ?? new TemporalForFile();
+  let started: Harness | undefined;
+  const close = on.closeBeforeStop(async () => {
+    await started?.close();
+  });
+  beforeAll(async () => {
+    if (temporal === undefined) await on.start();
+    started = await startHarness(on.env, on.bundle, typeof options === 'function' ? options() : options);
+  });
+  afterAll(async () => {
+    await close();
+    if (temporal === undefined) await on.stop();
+  });
+  return lateHarness(() => notYet(started, 'the harness'));
+}
+
+/** A Harness that reads through to the one `current` returns, so a test file can name it before its beforeAll. */
+function lateHarness(current: () => Harness): Harness {
+  return {
+    get env() {
+      return current().env;
+    },
+    get api() {
+      return current().api;
+    },
+    get fake() {
+      return current().fake;
+    },
+    get config() {
+      return current().config;
+    },
+    get storage() {
+      return current().storage;
+    },
+    get toolstream() {
+      return current().toolstream;
+    },
+    workspaceOf: (generationId) => current().workspaceOf(generationId),
+    close: () => current().close(),
   };
 }
