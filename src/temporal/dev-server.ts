@@ -60,7 +60,8 @@ async function waitUntilListening(child: ChildProcess, port: number, timeoutMs: 
   throw new Error(`temporal server start-dev did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-function isListening(port: number): Promise<boolean> {
+/** Whether something accepts connections on 127.0.0.1:`port` right now. */
+export function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
