@@ -4,6 +4,7 @@ import { searchAttributeKeys } from '../../src/shared/search-attributes';
 import type { GenerationListItem, GenerationListPage } from '../../src/shared/generation-list';
 import { promptFor } from '../support/scenario';
 import { useHarness } from '../support/toolstream-harness';
+import { eventually } from '../support/wait-for';
 
 const scenarios: Record<string, Scenario> = {
   short: [{ steps: [{ type: 'text', text: 'Short.' }], usage: { inputTokens: 1000, outputTokens: 100, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } }],
@@ -17,16 +18,6 @@ async function list(query = ''): Promise<GenerationListPage> {
   const res = await harness.api.request<GenerationListPage>('GET', `/v1/generations${query}`);
   if (res.status !== 200) throw new Error(`list answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-/** Visibility is eventually consistent: poll until the listing agrees. */
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 const byId = (page: GenerationListPage, id: string): GenerationListItem | undefined => page.generations.find((g) => g.id === id);
