@@ -8,7 +8,7 @@ import { eventsOfType, promptFor } from '../support/scenario';
 import { pause, waitFor } from '../support/wait-for';
 import { useWorkerKillStack } from '../support/worker-kill-stack';
 import { expectSurvivedCrash, readCounters, timeline, toolResultProblems, withEvidence } from './crash-checks';
-import { chatter, freshAnswerPerCall, paced } from './fresh-answers';
+import { countNapCountTurn, freshAnswerPerCall, twoMoreCountsTurn } from './fresh-answers';
 import { bulkText } from '../support/bulk-text';
 
 
@@ -28,31 +28,9 @@ function turnScript(turn: number, id: (step: string) => string): ScriptedTurn {
       ],
     };
   }
-  if (turn === slowTurn) {
-    // Streams for seconds around its tools, so the worker dies while the model still streams.
-    return {
-      ...paced,
-      steps: [
-        { type: 'text', text: 'Now I count a. ' },
-        { type: 'tool_use', id: id('count_a'), name: 'count', input: { key: 'a' } },
-        { type: 'text', text: chatter('counting', 5) },
-        { type: 'tool_use', id: id('nap'), name: 'sleep', input: { ms: 3000 } },
-        { type: 'text', text: chatter('napping', 15) },
-        { type: 'tool_use', id: id('count_b'), name: 'count', input: { key: 'b' } },
-        { type: 'text', text: 'That was the slow turn.' },
-      ],
-    };
-  }
-  if (turn === slowTurn + 1) {
-    return {
-      ...paced,
-      steps: [
-        { type: 'text', text: 'Two more counts. ' },
-        { type: 'tool_use', id: id('count_c'), name: 'count', input: { key: 'c' } },
-        { type: 'tool_use', id: id('count_d'), name: 'count', input: { key: 'd' } },
-      ],
-    };
-  }
+  // Streams for seconds around its tools, so the worker dies while the model still streams.
+  if (turn === slowTurn) return countNapCountTurn(id, 'Now I count a. ', 'That was the slow turn.');
+  if (turn === slowTurn + 1) return twoMoreCountsTurn(id);
   return { steps: [{ type: 'text', text: 'All counted.' }], stopReason: 'end_turn' };
 }
 

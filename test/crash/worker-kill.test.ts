@@ -8,38 +8,15 @@ import { eventsOfType, promptFor } from '../support/scenario';
 import { pause, waitFor } from '../support/wait-for';
 import { useWorkerKillStack } from '../support/worker-kill-stack';
 import { expectSurvivedCrash, readCounters, timeline, withEvidence } from './crash-checks';
-import { chatter, freshAnswerPerCall, paced } from './fresh-answers';
+import { countNapCountTurn, freshAnswerPerCall, twoMoreCountsTurn } from './fresh-answers';
 
 /**
  * Turn 0 streams for seconds around its tools, so the worker can die while it still streams;
  * `leadInMs` of silence before the first tool call place it in the stream's timeline.
  */
 function turnScript(turn: number, leadInMs: number, id: (step: string) => string): ScriptedTurn {
-  if (turn === 0) {
-    return {
-      ...paced,
-      steps: [
-        { type: 'text', text: 'First I count a. ' },
-        { type: 'pause', ms: leadInMs },
-        { type: 'tool_use', id: id('count_a'), name: 'count', input: { key: 'a' } },
-        { type: 'text', text: chatter('counting', 5) },
-        { type: 'tool_use', id: id('nap'), name: 'sleep', input: { ms: 3000 } },
-        { type: 'text', text: chatter('napping', 15) },
-        { type: 'tool_use', id: id('count_b'), name: 'count', input: { key: 'b' } },
-        { type: 'text', text: 'That was turn one.' },
-      ],
-    };
-  }
-  if (turn === 1) {
-    return {
-      ...paced,
-      steps: [
-        { type: 'text', text: 'Two more counts. ' },
-        { type: 'tool_use', id: id('count_c'), name: 'count', input: { key: 'c' } },
-        { type: 'tool_use', id: id('count_d'), name: 'count', input: { key: 'd' } },
-      ],
-    };
-  }
+  if (turn === 0) return countNapCountTurn(id, 'First I count a. ', 'That was turn one.', leadInMs);
+  if (turn === 1) return twoMoreCountsTurn(id);
   return { steps: [{ type: 'text', text: 'All counted.' }], stopReason: 'end_turn' };
 }
 

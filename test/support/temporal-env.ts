@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogEntry, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from '../../src/temporal/temporal-cli';
+import { notYet } from './late-bound';
 
 let runtimeInstalled = false;
 interface RuntimeLogCapture {
@@ -88,12 +89,6 @@ export class TemporalForFile {
     }
     await this.startedEnv?.teardown();
   }
-}
-
-/** What a beforeAll sets up, or a clear error for code that reaches for it at collection time. */
-export function notYet<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} is not started yet: use it inside a test or a hook`);
-  return value;
 }
 
 /** Bundled once per test file: every worker in the file reuses it. */

@@ -10,7 +10,8 @@ import { startToolstream, type RunningToolstream } from '../../src/runtime/start
 import { createStorage, type Storage } from '../../src/storage/storage';
 import type { Logger } from '../../src/observability/logger';
 import { ApiClient } from './api-client';
-import { notYet, TemporalForFile } from './temporal-env';
+import { notYet, readThrough } from './late-bound';
+import { TemporalForFile } from './temporal-env';
 
 export interface Harness extends ToolstreamStack {
   /** The dev server the harness's worker and API run on. */
@@ -140,31 +141,14 @@ export function useHarness(options: HarnessOptions | (() => HarnessOptions), tem
     await close();
     if (temporal === undefined) await on.stop();
   });
-  return lateHarness(() => notYet(started, 'the harness'));
-}
-
-/** A Harness that reads through to the one `current` returns, so a test file can name it before its beforeAll. */
-function lateHarness(current: () => Harness): Harness {
-  return {
-    get env() {
-      return current().env;
-    },
-    get api() {
-      return current().api;
-    },
-    get fake() {
-      return current().fake;
-    },
-    get config() {
-      return current().config;
-    },
-    get storage() {
-      return current().storage;
-    },
-    get toolstream() {
-      return current().toolstream;
-    },
-    workspaceOf: (generationId) => current().workspaceOf(generationId),
-    close: () => current().close(),
-  };
+  return readThrough(() => notYet(started, 'the harness'), {
+    env: true,
+    api: true,
+    fake: true,
+    config: true,
+    storage: true,
+    toolstream: true,
+    workspaceOf: true,
+    close: true,
+  });
 }

@@ -7,8 +7,9 @@ import type { RunningApi } from '../../src/runtime/api-server';
 import { startInProcessApi } from './api-process';
 import { CursorPoller } from './cursor-poller';
 import type { ManagedProcess } from './managed-process';
-import { createTemporalEnv, notYet } from './temporal-env';
-import { WorkerProcesses, type WorkerProcessEnv } from './worker-process';
+import { notYet, readThrough } from './late-bound';
+import { createTemporalEnv } from './temporal-env';
+import { WorkerProcesses } from './worker-process';
 
 /** What a worker-kill test runs on, there once the file's beforeAll has run. */
 export interface WorkerKillStack {
@@ -32,7 +33,7 @@ export interface WorkerKillStack {
  * file's task queue and temporary folder apart.
  */
 export function useWorkerKillStack(name: string, scenarios: Record<string, Scenario>): WorkerKillStack {
-  let parts: { env: TestWorkflowEnvironment; fake: FakeAnthropicServer; api: RunningApi; workspaceDir: string; workerEnv: WorkerProcessEnv } | undefined;
+  let started: WorkerKillStack | undefined;
   let env: TestWorkflowEnvironment | undefined;
   let fake: FakeAnthropicServer | undefined;
   let api: RunningApi | undefined;
@@ -47,8 +48,17 @@ export function useWorkerKillStack(name: string, scenarios: Record<string, Scena
     const taskQueue = `toolstream-${name}-${process.pid}-${Date.now()}`;
     const storeDir = path.join(workspaceDir, '.store');
     const workerEnv = { TEMPORAL_ADDRESS: env.address, TOOLSTREAM_TASK_QUEUE: taskQueue, ANTHROPIC_BASE_URL: fake.url, TOOLSTREAM_WORKSPACE_DIR: workspaceDir, TOOLSTREAM_STORE_DIR: storeDir };
-    api = await startInProcessApi(env.connection, { address: env.address, taskQueue, storeDir });
-    parts = { env, fake, api, workspaceDir, workerEnv };
+    const running = await startInProcessApi(env.connection, { address: env.address, taskQueue, storeDir });
+    api = running;
+    started = {
+      env,
+      fake,
+      api: running,
+      workspaceDir,
+      startWorker: () => workers.start(workerEnv),
+      worker: (index) => workers.all[index],
+      poll: (generationId) => (activePoller = new CursorPoller(running.url, generationId)),
+    };
   });
 
   afterEach(async () => {
@@ -63,22 +73,13 @@ export function useWorkerKillStack(name: string, scenarios: Record<string, Scena
     if (workspaceDir) fs.rmSync(workspaceDir, { recursive: true, force: true });
   });
 
-  const started = () => notYet(parts, 'the worker-kill stack');
-  return {
-    get env() {
-      return started().env;
-    },
-    get fake() {
-      return started().fake;
-    },
-    get api() {
-      return started().api;
-    },
-    get workspaceDir() {
-      return started().workspaceDir;
-    },
-    startWorker: () => workers.start(started().workerEnv),
-    worker: (index) => workers.all[index],
-    poll: (generationId) => (activePoller = new CursorPoller(started().api.url, generationId)),
-  };
+  return readThrough(() => notYet(started, 'the worker-kill stack'), {
+    env: true,
+    fake: true,
+    api: true,
+    workspaceDir: true,
+    startWorker: true,
+    worker: true,
+    poll: true,
+  });
 }
