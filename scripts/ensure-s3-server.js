@@ -7,19 +7,13 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { findPython, pipInstallInto } = require('./pip-target');
 
 const version = '5.2.5';
 const root = path.resolve(__dirname, '..');
 const target = path.join(root, '.tools', 'moto');
 
-const python = ['python3', 'python'].find((candidate) => {
-  try {
-    execFileSync(candidate, ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const python = findPython();
 if (!python) {
   console.error('No python3 to run the S3 test server (moto) with: install Python 3.9 or later.');
   process.exit(1);
@@ -43,11 +37,7 @@ if (fs.existsSync(target) && works()) process.exit(0);
 console.log(`Installing moto[server] ${version} (the S3 test server) into .tools/moto ...`);
 // --upgrade replaces an older pinned version left in the target; --no-warn-conflicts because the
 // target is isolated, so conflicts with packages installed elsewhere do not concern it.
-execFileSync(
-  python,
-  ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-conflicts', '--upgrade', '--target', target, `moto[server]==${version}`],
-  { stdio: 'inherit' },
-);
+pipInstallInto(python, target, `moto[server]==${version}`, ['--no-warn-conflicts', '--upgrade']);
 if (!works()) {
   console.error(`Installed moto[server] ${version}, but \`${python} -m moto.server\` does not import from ${target}.`);
   process.exit(1);

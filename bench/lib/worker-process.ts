@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { createStorage } from '../../src/storage/storage';
 import { createToolstreamWorker } from '../../src/worker/create-worker';
-import { reportLoopStats, sendToParent, serveParent } from './child-entry';
+import { answerGc, reportLoopStats, sendToParent, serveParent, stopWorker, untilRunning } from './child-entry';
 
 /**
  * A toolstream worker and nothing else, in its own process, so its memory and CPU can be read on
@@ -30,27 +30,17 @@ async function main(): Promise<void> {
   const running = worker.run();
   const stopStats = reportLoopStats(Number(process.env.BENCH_STATS_MS ?? 500));
   serveParent(
-    (message) => {
-      if (message.type === 'gc' && typeof global.gc === 'function') {
-        global.gc();
-        sendToParent({ type: 'gc-done' });
-      }
-    },
+    answerGc,
     async () => {
       stopStats();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      await stopWorker(worker, running);
       await nativeConnection.close();
       await connection.close();
     },
   );
-  await waitUntilRunning(worker.getState.bind(worker));
+  await untilRunning(worker);
   sendToParent({ type: 'ready', pid: process.pid });
   await running;
-}
-
-async function waitUntilRunning(state: () => string): Promise<void> {
-  while (state() !== 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 main().catch((err: unknown) => {

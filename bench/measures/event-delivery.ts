@@ -1,19 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { workflowIdFor } from '../../src/shared/generation';
 import { isFinished } from '../../src/shared/state';
 import type { BenchContext, BenchResults } from '../lib/results';
-import { startStack, type BenchTemporal } from '../lib/stack';
+import type { BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
-import { describeCpu, measureCpu } from './cpu-usage';
-import { GenerationClient, promptFor } from './generation-client';
-import { textFor } from './scripted-stream';
-import { SignalRecorder } from './signal-recorder';
-import { stackEnv } from './stack-env';
-import { warmUp, warmupScenario, warmupScenarioName } from './warmup';
+import { batchMs, checkBatches, tokensPerSecond, withDeliveryStream } from './delivery-stream';
+import { GenerationClient } from './generation-client';
 
-const batchMs = 100;
 const pollMs = 100;
-const tokensPerSecond = 50;
 
 /**
  * Measure 3: a text delta leaving the model activity → a polling HTTP client holding it. One generation
@@ -25,16 +18,8 @@ const tokensPerSecond = 50;
  */
 export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
   const streamSeconds = ctx.quick ? 8 : 30;
-  const scenario = [{ steps: textFor(streamSeconds, tokensPerSecond), tokensPerSecond, stopReason: 'end_turn' as const }];
-  const signals = new SignalRecorder();
-  const scenarios = { delivery: scenario, [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }), { clientInterceptors: signals.interceptors() });
-  try {
-    await warmUp(stack, temporal);
+  return withDeliveryStream(temporal, streamSeconds, async ({ stack, id, sentAt, cpu }) => {
     const client = new GenerationClient(stack.url);
-
-    const cpu = measureCpu();
-    const { id } = await client.create(promptFor('delivery'));
     const latencies: number[] = [];
     const fromSent: number[] = [];
     let cursor = 0;
@@ -50,16 +35,14 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
         cursor = event.seq;
         if (event.type !== 'text.delta') continue;
         latencies.push(receivedAt - Date.parse(event.at));
-        const sentAt = signals.textSentAt(workflowIdFor(id), event.at);
-        if (sentAt !== undefined) fromSent.push(receivedAt - sentAt);
+        const sent = sentAt(event.at);
+        if (sent !== undefined) fromSent.push(receivedAt - sent);
       }
       if (cursor < page.lastSeq) nextPollAt = Date.now();
       else if (isFinished(page.status)) break;
     }
-    if (latencies.length < streamSeconds) throw new Error(`event delivery: only ${latencies.length} text batches for a ${streamSeconds} s stream`);
-    const usage = describeCpu(cpu());
-    // A turn's last text batch comes with the turn's result, not in a signal: it has none to match.
-    if (fromSent.length < latencies.length * 0.9 - 1) throw new Error(`event delivery: only ${fromSent.length} of ${latencies.length} batches matched a recorded signal`);
+    const usage = cpu();
+    checkBatches('event delivery', streamSeconds, latencies.length, fromSent.length);
     const summary = summarize(latencies);
     const fromBatchSent = summarize(fromSent);
     ctx.log(`event delivery: from first delta ${JSON.stringify(summary)}, from batch sent ${JSON.stringify(fromBatchSent)}`);
@@ -68,7 +51,5 @@ export async function measureEventDelivery(temporal: BenchTemporal, ctx: BenchCo
       samples: { eventDelivery: latencies, eventDeliveryFromSent: fromSent },
       settings: { eventDelivery: { streamSeconds, tokensPerSecond, batchMs, pollMs, cpu: usage } },
     };
-  } finally {
-    await stack.close();
-  }
+  });
 }

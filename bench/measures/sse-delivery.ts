@@ -1,17 +1,8 @@
-import { workflowIdFor } from '../../src/shared/generation';
 import type { BenchContext, BenchResults } from '../lib/results';
 import { subscribeGeneration } from '../lib/sse-subscriber';
-import { startStack, type BenchTemporal } from '../lib/stack';
+import type { BenchTemporal } from '../lib/stack';
 import { summarize } from '../lib/stats';
-import { describeCpu, measureCpu } from './cpu-usage';
-import { GenerationClient, promptFor } from './generation-client';
-import { textFor } from './scripted-stream';
-import { SignalRecorder } from './signal-recorder';
-import { stackEnv } from './stack-env';
-import { warmUp, warmupScenario, warmupScenarioName } from './warmup';
-
-const batchMs = 100;
-const tokensPerSecond = 50;
+import { batchMs, checkBatches, tokensPerSecond, withDeliveryStream } from './delivery-stream';
 
 /**
  * Event delivery over SSE: a text batch leaving the model activity → an SSE client of
@@ -22,14 +13,7 @@ const tokensPerSecond = 50;
  */
 export async function measureSseDelivery(temporal: BenchTemporal, ctx: BenchContext): Promise<Partial<BenchResults>> {
   const streamSeconds = ctx.quick ? 6 : 30;
-  const scenario = [{ steps: textFor(streamSeconds, tokensPerSecond), tokensPerSecond, stopReason: 'end_turn' as const }];
-  const signals = new SignalRecorder();
-  const scenarios = { delivery: scenario, [warmupScenarioName]: warmupScenario };
-  const stack = await startStack(temporal, scenarios, stackEnv({ TOOLSTREAM_TEXT_BATCH_MS: String(batchMs) }), { clientInterceptors: signals.interceptors() });
-  try {
-    await warmUp(stack, temporal);
-    const cpu = measureCpu();
-    const { id } = await new GenerationClient(stack.url).create(promptFor('delivery'));
+  return withDeliveryStream(temporal, streamSeconds, async ({ stack, id, sentAt, cpu }) => {
     const deltas: { atMs: number; seenAt: number }[] = [];
     const result = await subscribeGeneration({
       url: stack.url,
@@ -38,15 +22,13 @@ export async function measureSseDelivery(temporal: BenchTemporal, ctx: BenchCont
       onTextDelta: (atMs, seenAt) => deltas.push({ atMs, seenAt }),
     });
     if (!result.finished) throw new Error(`sse delivery: the stream did not end cleanly: ${result.errorSamples.join('; ')}`);
-    const usage = describeCpu(cpu());
+    const usage = cpu();
     const fromFirst = deltas.map((delta) => delta.seenAt - delta.atMs);
     const fromSent = deltas.flatMap((delta) => {
-      const sentAt = signals.textSentAt(workflowIdFor(id), new Date(delta.atMs).toISOString());
-      return sentAt === undefined ? [] : [delta.seenAt - sentAt];
+      const sent = sentAt(new Date(delta.atMs).toISOString());
+      return sent === undefined ? [] : [delta.seenAt - sent];
     });
-    if (deltas.length < streamSeconds) throw new Error(`sse delivery: only ${deltas.length} text batches for a ${streamSeconds} s stream`);
-    // A turn's last text batch comes with the turn's result, not in a signal: it has none to match.
-    if (fromSent.length < deltas.length * 0.9 - 1) throw new Error(`sse delivery: only ${fromSent.length} of ${deltas.length} batches matched a recorded signal`);
+    checkBatches('sse delivery', streamSeconds, deltas.length, fromSent.length);
     const summary = summarize(fromFirst);
     const fromBatchSent = summarize(fromSent);
     ctx.log(`sse delivery: from batch sent ${JSON.stringify(fromBatchSent)}, from first delta ${JSON.stringify(summary)}`);
@@ -55,7 +37,5 @@ export async function measureSseDelivery(temporal: BenchTemporal, ctx: BenchCont
       samples: { sseDelivery: fromFirst, sseDeliveryFromSent: fromSent },
       settings: { sseDelivery: { streamSeconds, tokensPerSecond, batchMs, cpu: usage } },
     };
-  } finally {
-    await stack.close();
-  }
+  });
 }

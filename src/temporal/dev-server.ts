@@ -87,7 +87,8 @@ async function waitUntilServing(child: ChildProcess, address: string, deadline: 
   throw new Error(`temporal server start-dev did not serve on ${address} within 60 s: ${String(lastError)}`);
 }
 
-function isListening(port: number): Promise<boolean> {
+/** Whether something accepts connections on 127.0.0.1:`port` right now. */
+export function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {

@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import type { StateResponse } from '../support/api-client';
 import { promptFor } from '../support/scenario';
 import { screenshotTerminal, updatingScreenshots } from '../support/screenshots';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const TOKEN = 'cli-test-token';
 const bin = path.join(__dirname, '../../bin/toolstream.js');
@@ -62,16 +60,7 @@ function run(args: string[], options: { tty?: boolean; env?: Record<string, stri
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-let env: TestWorkflowEnvironment;
-let harness: Harness;
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  harness = await startHarness(env, await bundleWorkflows(), { scenarios, env: { TOOLSTREAM_API_TOKEN: TOKEN } });
-});
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios, env: { TOOLSTREAM_API_TOKEN: TOKEN } });
 
 const statusLine = /⏱ \d+s \| Iteration \d+ \| Tokens: [\d,]+ \| Cost: \$\d+\.\d{4}/;
 const escapeCodes = /\u001b\[/;

@@ -1,17 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { loadConfig } from '../../src/config';
-import { createStorage } from '../../src/storage/storage';
 import { startFakeAnthropic, type FakeAnthropicServer, type ScriptedTurn } from '../../src/fake-anthropic';
-import { startApiServer, temporalReachability, type RunningApi } from '../../src/runtime/api-server';
+import type { RunningApi } from '../../src/runtime/api-server';
 import type { GenerationEvent } from '../../src/shared/events';
 import { ApiClient } from '../support/api-client';
+import { startInProcessApi } from '../support/api-process';
 import { CursorPoller } from '../support/cursor-poller';
-import { startDevServerProcess } from '../support/dev-server-process';
+import { DevServerOnDisk } from '../support/dev-server-process';
 import type { ManagedProcess } from '../support/managed-process';
-import { freePort } from '../support/ports';
 import { eventsOfType, promptFor } from '../support/scenario';
 import { pause, waitFor } from '../support/wait-for';
 import { startWorkerProcess } from '../support/worker-process';
@@ -41,9 +38,7 @@ function turnScript(turn: number, id: (step: string) => string): ScriptedTurn {
 }
 
 let dataDir: string;
-let port: number;
-let devServer: ManagedProcess | undefined;
-let connection: Connection;
+let temporal: DevServerOnDisk;
 let fake: FakeAnthropicServer;
 let api: RunningApi;
 let worker: ManagedProcess | undefined;
@@ -51,10 +46,8 @@ let activePoller: CursorPoller | undefined;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-restart-'));
-  port = await freePort();
-  devServer = await startDevServerProcess({ dbFile: path.join(dataDir, 'temporal.sqlite'), port });
-  const address = `127.0.0.1:${port}`;
-  connection = await Connection.connect({ address });
+  temporal = await DevServerOnDisk.start(dataDir);
+  const { address } = temporal;
   fake = await startFakeAnthropic({ scenarios: { restart: freshAnswerPerCall(turnScript) } });
   const taskQueue = `toolstream-restart-${process.pid}-${Date.now()}`;
   worker = await startWorkerProcess({
@@ -64,16 +57,7 @@ beforeAll(async () => {
     TOOLSTREAM_WORKSPACE_DIR: path.join(dataDir, 'workspaces'),
     TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store'),
   });
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: address, TOOLSTREAM_TASK_QUEUE: taskQueue, TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store') });
-  api = await startApiServer({
-    config,
-    storage: await createStorage(config),
-    connection,
-    health: async () => {
-      const temporal = await temporalReachability(connection);
-      return { ok: temporal === 'ok', details: { temporal } };
-    },
-  });
+  api = await startInProcessApi(temporal.connection, { address, taskQueue, storeDir: path.join(dataDir, 'store') });
 });
 
 afterAll(async () => {
@@ -81,8 +65,7 @@ afterAll(async () => {
   await worker?.kill('SIGTERM');
   await api?.close();
   await fake?.close();
-  await connection?.close();
-  await devServer?.kill('SIGTERM');
+  await temporal?.close();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -95,11 +78,11 @@ test('the Temporal dev server killed mid-generation and started again on its SQL
   const poller = (activePoller = new CursorPoller(api.url, id));
 
   await waitFor('count a to complete', () => completed(poller.events, 'toolu_0_count_a'));
-  await devServer?.kill('SIGKILL');
+  await temporal.kill('SIGKILL');
   const killedAt = Date.now();
   const eventsAtKill = poller.events.length;
   await pause(2000);
-  devServer = await startDevServerProcess({ dbFile: path.join(dataDir, 'temporal.sqlite'), port });
+  await temporal.restart();
   const outageMs = Date.now() - killedAt;
 
   const events = await poller.finished;

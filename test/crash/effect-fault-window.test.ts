@@ -1,21 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { loadConfig } from '../../src/config';
-import { createStorage } from '../../src/storage/storage';
 import { startFakeAnthropic, type FakeAnthropicServer, type RecordedRequest, type ScriptedTurn } from '../../src/fake-anthropic';
-import { startApiServer, temporalReachability, type RunningApi } from '../../src/runtime/api-server';
+import type { RunningApi } from '../../src/runtime/api-server';
 import type { GenerationEvent } from '../../src/shared/events';
 import { toolActivityOptions } from '../../src/workflows/activity-proxies';
 import { ApiClient } from '../support/api-client';
+import { startInProcessApi } from '../support/api-process';
 import { CursorPoller } from '../support/cursor-poller';
-import { startDevServerProcess } from '../support/dev-server-process';
+import { DevServerOnDisk } from '../support/dev-server-process';
 import type { ManagedProcess } from '../support/managed-process';
-import { freePort } from '../support/ports';
 import { eventsOfType, promptFor } from '../support/scenario';
 import { pause, waitFor } from '../support/wait-for';
-import { startWorkerProcess } from '../support/worker-process';
+import { WorkerProcesses } from '../support/worker-process';
 import { timeline, toolResultProblems, withEvidence } from './crash-checks';
 import { freshAnswerPerCall } from './fresh-answers';
 
@@ -43,64 +40,44 @@ const firstResults: Record<string, string> = {
 const heartbeatTimeoutMs = Number.parseInt(toolActivityOptions.heartbeatTimeout, 10) * 1000;
 
 let dataDir: string;
-let port: number;
-let devServer: ManagedProcess | undefined;
-let connection: Connection;
+let temporal: DevServerOnDisk;
 let fake: FakeAnthropicServer;
 let api: RunningApi;
 let taskQueue: string;
-let workers: ManagedProcess[] = [];
+const workers = new WorkerProcesses();
 let activePoller: CursorPoller | undefined;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'toolstream-effects-'));
-  port = await freePort();
-  devServer = await startDevServerProcess({ dbFile: path.join(dataDir, 'temporal.sqlite'), port });
-  const address = `127.0.0.1:${port}`;
-  connection = await Connection.connect({ address });
+  temporal = await DevServerOnDisk.start(dataDir);
+  const { address } = temporal;
   fake = await startFakeAnthropic({ scenarios: { effectsKill: freshAnswerPerCall(turnScript), effectsPause: freshAnswerPerCall(turnScript) } });
   taskQueue = `toolstream-effects-${process.pid}-${Date.now()}`;
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: address, TOOLSTREAM_TASK_QUEUE: taskQueue, TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store') });
-  api = await startApiServer({
-    config,
-    storage: await createStorage(config),
-    connection,
-    health: async () => {
-      const temporal = await temporalReachability(connection);
-      return { ok: temporal === 'ok', details: { temporal } };
-    },
-  });
+  api = await startInProcessApi(temporal.connection, { address, taskQueue, storeDir: path.join(dataDir, 'store') });
 });
 
 afterEach(async () => {
   activePoller?.stop();
-  for (const worker of workers) await worker.kill('SIGKILL');
-  workers = [];
+  await workers.killAll();
 });
 
 afterAll(async () => {
   await api?.close();
   await fake?.close();
-  await connection?.close();
-  await devServer?.kill('SIGTERM');
+  await temporal?.close();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function startWorker(fault: 'kill' | 'pause', faultDir: string): Promise<ManagedProcess> {
-  const worker = await startWorkerProcess(
-    {
-      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
-      TOOLSTREAM_TASK_QUEUE: taskQueue,
-      ANTHROPIC_BASE_URL: fake.url,
-      TOOLSTREAM_WORKSPACE_DIR: path.join(dataDir, 'workspaces'),
-      TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store'),
-      TOOLSTREAM_TEST_FAULT_AFTER_EFFECT: fault,
-      TOOLSTREAM_TEST_FAULT_DIR: faultDir,
-    },
-    `worker ${workers.length + 1}`,
-  );
-  workers.push(worker);
-  return worker;
+function startWorker(fault: 'kill' | 'pause', faultDir: string): Promise<ManagedProcess> {
+  return workers.start({
+    TEMPORAL_ADDRESS: temporal.address,
+    TOOLSTREAM_TASK_QUEUE: taskQueue,
+    ANTHROPIC_BASE_URL: fake.url,
+    TOOLSTREAM_WORKSPACE_DIR: path.join(dataDir, 'workspaces'),
+    TOOLSTREAM_STORE_DIR: path.join(dataDir, 'store'),
+    TOOLSTREAM_TEST_FAULT_AFTER_EFFECT: fault,
+    TOOLSTREAM_TEST_FAULT_DIR: faultDir,
+  });
 }
 
 const pausedCalls = (faultDir: string): string[] =>
@@ -155,12 +132,12 @@ test('kill -9 of the worker right after each writer’s effect, before its compl
   let over = false;
   void poller.finished.finally(() => (over = true));
   while (!over) {
-    if (workers[workers.length - 1].exited) await startWorker('kill', faultDir);
+    if (workers.all[workers.all.length - 1].exited) await startWorker('kill', faultDir);
     await pause(200);
   }
   const events = await poller.finished;
   expect(fs.readdirSync(faultDir).filter((file) => file.endsWith('.fired'))).toHaveLength(3);
-  expect(workers.length).toBe(4); // three killed, one to finish
+  expect(workers.all.length).toBe(4); // three killed, one to finish
   expectEffectsOnce(id, 'effectsKill', events, await client.state(id));
 }, 300_000);
 
@@ -175,10 +152,10 @@ test('Temporal stopped for longer than the tool heartbeat timeout right after ea
   for (let fault = 0; fault < 3; fault++) {
     await waitFor(`writer ${fault + 1} to reach its fault window`, () => pausedCalls(faultDir).length > fault, 90_000);
     const toolUseId = pausedCalls(faultDir).find((call) => !fs.existsSync(path.join(faultDir, `${call}.release`)))!;
-    await devServer?.kill('SIGKILL');
+    await temporal.kill('SIGKILL');
     const stoppedAt = Date.now();
     await pause(heartbeatTimeoutMs + 2000);
-    devServer = await startDevServerProcess({ dbFile: path.join(dataDir, 'temporal.sqlite'), port });
+    await temporal.restart();
     outages.push(Date.now() - stoppedAt);
     // Temporal times the held attempt out and the scheduler runs the call again on the (same) worker.
     await waitFor(`${toolUseId} to complete again`, () => completedAttempt(poller.events, toolUseId) !== undefined, 90_000);
@@ -187,6 +164,6 @@ test('Temporal stopped for longer than the tool heartbeat timeout right after ea
   }
   const events = await poller.finished;
   expect(outages.every((ms) => ms > heartbeatTimeoutMs)).toBe(true);
-  expect(workers.every((worker) => !worker.exited)).toBe(true);
+  expect(workers.all.every((worker) => !worker.exited)).toBe(true);
   expectEffectsOnce(id, 'effectsPause', events, await client.state(id));
 }, 300_000);

@@ -1,8 +1,6 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
 import { eventFor, eventsOfType, ms, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
+import { useTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
 
 const scenarios: Record<string, Scenario> = {
@@ -18,17 +16,7 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-});
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const temporalEnv = useTemporalEnv();
 
 /** The benchmarks' baseline (b) must really be what other durable frameworks do, or the comparison is void. */
 test.each([
@@ -37,7 +25,7 @@ test.each([
 ] as const)('TOOLSTREAM_TOOL_DISPATCH=%s starts the tool relative to the stream end as named', async (mode, check) => {
   let harness: Harness | undefined;
   try {
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_TOOL_DISPATCH: mode } });
+    harness = await startHarness(temporalEnv.env, temporalEnv.bundle, { scenarios, env: { TOOLSTREAM_TOOL_DISPATCH: mode } });
     const id = await harness.api.create(promptFor('early'));
     const events = await harness.api.pollToEnd(id);
     const [firstIteration] = eventsOfType(events, 'iteration.completed');

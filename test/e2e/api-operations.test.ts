@@ -1,17 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { createApp } from '../../src/server/create-app';
 import { workflowIdFor } from '../../src/shared/generation';
 import { createGenerationCommands, createGenerationService } from '../../src/runtime/api-server';
 import { ApiClient } from '../support/api-client';
-import { captureLogs, type CapturedLogs } from '../support/log-capture';
+import { captureLogs } from '../support/log-capture';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { pause } from '../support/wait-for';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const token = 'tok-OPS-' + 'x'.repeat(24);
 const anthropicKey = 'sk-ant-OPSKEY-' + 'y'.repeat(24);
@@ -26,33 +23,22 @@ const scenarios: Record<string, Scenario> = {
   long: [{ steps: [{ type: 'tool_use', id: 'toolu_ops_sleep', name: 'sleep', input: { ms: 120_000 } }] }, done],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-let logs: CapturedLogs;
+const logs = captureLogs({ secrets: [token, anthropicKey] });
+const harness = useHarness({
+  scenarios,
+  logger: logs.logger,
+  env: { TOOLSTREAM_API_TOKEN: token, ANTHROPIC_API_KEY: anthropicKey, TOOLSTREAM_MAX_ACTIVE_GENERATIONS: '1', TOOLSTREAM_CORS_ORIGINS: 'https://ops.example' },
+});
 let api: ApiClient;
 
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  logs = captureLogs({ secrets: [token, anthropicKey] });
-  harness = await startHarness(env, bundle, {
-    scenarios,
-    logger: logs.logger,
-    env: { TOOLSTREAM_API_TOKEN: token, ANTHROPIC_API_KEY: anthropicKey, TOOLSTREAM_MAX_ACTIVE_GENERATIONS: '1', TOOLSTREAM_CORS_ORIGINS: 'https://ops.example' },
-  });
+beforeAll(() => {
   api = harness.api;
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
 });
 
 /** A second API process's worth of objects on the same Temporal and store: nothing shared in memory. */
 async function secondApi(): Promise<{ api: ApiClient; close(): Promise<void> }> {
-  const generations = createGenerationService(harness.config, env.connection, harness.storage);
-  const commands = createGenerationCommands(harness.config, env.connection, harness.storage, generations);
+  const generations = createGenerationService(harness.config, harness.env.connection, harness.storage);
+  const commands = createGenerationCommands(harness.config, harness.env.connection, harness.storage, generations);
   const app = createApp({ generations, commands, health: async () => ({ ok: true, details: {} }), apiToken: token });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -100,7 +86,7 @@ test('a real generation: /metrics counts its requests by route and status, the r
   expect(sample(text, 'toolstream_reader_queries_total')).toBeGreaterThan(0);
   expect(sample(text, 'toolstream_reader_cached_generations')).toBeGreaterThanOrEqual(1);
   // The gauge counts from Temporal's visibility, which learns of the close a moment after the terminal event.
-  await env.client.workflow.getHandle(workflowIdFor(finishedId)).result();
+  await harness.env.client.workflow.getHandle(workflowIdFor(finishedId)).result();
   let active = sample(text, 'toolstream_generations_active');
   for (const deadline = Date.now() + 10_000; active !== 0 && Date.now() < deadline; await pause(200)) {
     active = sample(await metricsText(), 'toolstream_generations_active');
@@ -210,7 +196,7 @@ describe('Idempotency-Key and the active-generation limit', () => {
     const bad = await api.request<{ error: { code: string } }>('POST', '/v1/generations', body, { 'idempotency-key': 'has space' });
     expect(bad.status).toBe(400);
     // One workflow, one run: nothing was started twice.
-    const runs = await env.client.workflow.count(`WorkflowId = 'gen-${longId}'`);
+    const runs = await harness.env.client.workflow.count(`WorkflowId = 'gen-${longId}'`);
     expect(runs.count).toBe(1);
   });
 

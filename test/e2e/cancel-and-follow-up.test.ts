@@ -1,5 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RecordedRequest, Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { foldEvents } from '../../src/shared/reducer';
@@ -7,8 +5,7 @@ import { toolResultProblems } from '../crash/crash-checks';
 import type { StateResponse } from '../support/api-client';
 import { maybeRecordHistory } from '../support/record-history';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const longTurn: ScriptedTurn = {
   steps: [
@@ -37,20 +34,7 @@ const scenarios: Record<string, Scenario> = {
   'slow-text': [{ steps: [{ type: 'text', text: 'Slowly. '.repeat(100) }], tokensPerSecond: 40 }],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 function requestsOf(scenario: string): RecordedRequest[] {
   return harness.fake.requests.filter((request) => request.scenario === scenario);
@@ -85,7 +69,7 @@ test('cancel stops the stream and the running tools, records them as interrupted
   expect(eventsOfType(events, 'tool.completed').map((event) => event.toolUseId)).toEqual(['toolu_quick_count']);
   expect(foldEvents(events).status).toBe('cancelled');
   expect(requestsOf('long-running')).toHaveLength(1);
-  await maybeRecordHistory(env, id, 'cancel');
+  await maybeRecordHistory(harness.env, id, 'cancel');
 
   const again = await harness.api.post<{ error: { code: string } }>(`/v1/generations/${id}/cancel`);
   expect(again.status).toBe(409);
@@ -171,7 +155,7 @@ test('a message continues a completed generation with the whole conversation', a
   const first = await harness.api.pollToEnd(id);
   expect((await harness.api.state(id)).text).toBe('First reply.');
   // The result is a summary: the run's settings are its input (the Web UI's Input panel), not repeated here.
-  const result = await env.client.workflow.getHandle(workflowIdFor(id)).result();
+  const result = await harness.env.client.workflow.getHandle(workflowIdFor(id)).result();
   expect(result).toMatchObject({ generationId: id, status: 'completed', iterations: 1 });
   expect(result).not.toHaveProperty('run');
 

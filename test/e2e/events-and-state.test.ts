@@ -1,7 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { costUsd, defaultPriceTable, findPrice } from '../../src/shared/pricing';
@@ -13,8 +11,8 @@ import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
 import type { GenerationEvent } from '../../src/shared/events';
 import { ApiClient } from '../support/api-client';
-import { startHarness, type Harness } from '../support/toolstream-harness';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
+import { useHarness } from '../support/toolstream-harness';
+import { useTemporalEnv } from '../support/temporal-env';
 import { eventsOfType, promptFor } from '../support/scenario';
 
 const multibyteText = 'Héllo wörld — naïve café ✓ 日本語のテキスト 🌍🚀 Ελληνικά, русский, עברית. '.repeat(6);
@@ -54,26 +52,10 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-});
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const temporalEnv = useTemporalEnv();
 
 describe('with the default event buffer', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios }, temporalEnv);
 
   test('usage sums over iterations and cost follows the price table', async () => {
     const id = await harness.api.create(promptFor('usage'));
@@ -166,7 +148,7 @@ describe('with the default event buffer', () => {
     const id = await harness.api.create(promptFor('usage'));
     const events = await harness.api.pollToEnd(id);
     // After its last event the run archives its log and conversation, then closes.
-    const handle = env.client.workflow.getHandle(workflowIdFor(id));
+    const handle = harness.env.client.workflow.getHandle(workflowIdFor(id));
     await handle.result();
     expect((await handle.describe()).status.name).toBe('COMPLETED');
 
@@ -177,7 +159,7 @@ describe('with the default event buffer', () => {
     // A fresh API instance: nothing cached, no worker to replay on; it must read the workflow result.
     const handler = createApp({
       generations: new GenerationService({
-        connection: env.connection,
+        connection: harness.env.connection,
         namespace: 'default',
         taskQueue: 'unused',
         defaultModel: 'claude-sonnet-5-5',
@@ -185,7 +167,7 @@ describe('with the default event buffer', () => {
         generationOptions: defaultGenerationOptions,
         storage: harness.storage,
       }),
-      commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }),
+      commands: new GenerationCommands({ connection: harness.env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }),
       health: async () => ({ ok: true, details: {} }),
     });
     const server = http.createServer(handler).listen(0, '127.0.0.1');
@@ -208,13 +190,7 @@ describe('with the default event buffer', () => {
 });
 
 describe('with a small event buffer', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_EVENT_BUFFER: '10' } });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios, env: { TOOLSTREAM_EVENT_BUFFER: '10' } }, temporalEnv);
 
   test('a poller older than the buffer gets gap: true and a state that, folded with the events, is exact', async () => {
     const id = await harness.api.create(promptFor('chatty'));
@@ -237,13 +213,7 @@ describe('with a small event buffer', () => {
 });
 
 describe('the HTTP API answers bad input with clear JSON errors', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios }, temporalEnv);
 
   test.each([
     ['missing prompt', {}, 'prompt'],

@@ -1,11 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { searchAttributeKeys } from '../../src/shared/search-attributes';
 import type { GenerationListItem, GenerationListPage } from '../../src/shared/generation-list';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
+import { eventually } from '../support/wait-for';
 
 const scenarios: Record<string, Scenario> = {
   short: [{ steps: [{ type: 'text', text: 'Short.' }], usage: { inputTokens: 1000, outputTokens: 100, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } }],
@@ -13,31 +12,12 @@ const scenarios: Record<string, Scenario> = {
   long: [{ steps: [{ type: 'tool_use', id: 'toolu_long', name: 'sleep', input: { ms: 8000 } }] }, { steps: [{ type: 'text', text: 'Done.' }] }],
 };
 
-let env: TestWorkflowEnvironment;
-let harness: Harness;
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  harness = await startHarness(env, await bundleWorkflows(), { scenarios });
-});
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 async function list(query = ''): Promise<GenerationListPage> {
   const res = await harness.api.request<GenerationListPage>('GET', `/v1/generations${query}`);
   if (res.status !== 200) throw new Error(`list answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
-}
-
-/** Visibility is eventually consistent: poll until the listing agrees. */
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 const byId = (page: GenerationListPage, id: string): GenerationListItem | undefined => page.generations.find((g) => g.id === id);
@@ -85,7 +65,7 @@ test('lists generations from Temporal visibility with their search attributes, f
   expect(new Set(seen).size).toBe(seen.length);
   expect(seen.length).toBe(3);
 
-  const description = await env.client.workflow.getHandle(workflowIdFor(short)).describe();
+  const description = await harness.env.client.workflow.getHandle(workflowIdFor(short)).describe();
   expect(description.typedSearchAttributes.get(searchAttributeKeys.toolFailures)).toBe(0);
   expect(description.typedSearchAttributes.get(searchAttributeKeys.status)).toBe('completed');
 

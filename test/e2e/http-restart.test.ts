@@ -1,17 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
-import { createApp } from '../../src/server/create-app';
-import { GenerationCommands } from '../../src/server/generation-commands';
-import { GenerationService } from '../../src/server/generation-service';
-import { defaultGenerationOptions } from '../../src/shared/generation';
 import { foldEvents } from '../../src/shared/reducer';
+import { startApiProcess, stopApiProcess } from '../support/api-process';
 import { RetryingPoller } from '../support/retrying-poller';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
+import { waitFor } from '../support/wait-for';
 
 const scenarios: Record<string, Scenario> = {
   steady: [
@@ -28,71 +21,25 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-interface Api {
-  server: http.Server;
-  service: GenerationService;
-}
-
-/** An HTTP API process as far as state goes: a new app, service and reader, nothing shared with the last one. */
-async function startApi(port: number): Promise<Api> {
-  const service = new GenerationService({
-    connection: env.connection,
-    namespace: 'default',
-    taskQueue: harness.config.temporal.taskQueue,
-    defaultModel: harness.config.model,
-    defaultMaxIterations: 5,
-    generationOptions: defaultGenerationOptions,
-    storage: harness.storage,
-  });
-  const handler = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: harness.config.temporal.taskQueue, storage: harness.storage, onNewRun: (id) => service.invalidate(id) }), health: async () => ({ ok: true, details: {} }) });
-  const server = await new Promise<http.Server>((resolve, reject) => {
-    const listening = http.createServer(handler);
-    listening.once('error', reject);
-    listening.listen(port, '127.0.0.1', () => resolve(listening));
-  });
-  return { server, service };
-}
-
-/** Stops listening and cuts every open connection, in-flight polls included, as a crash would. */
-async function stopApi(api: Api): Promise<void> {
-  const closed = new Promise<void>((resolve) => api.server.close(() => resolve()));
-  api.server.closeAllConnections();
-  await closed;
-}
-
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 test('pollers ride out a restart of the HTTP API and go on from their cursors: nothing lost, nothing twice', async () => {
   const id = await harness.api.create(promptFor('steady'));
-  let api = await startApi(0);
-  const { port } = api.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  let api = await startApiProcess(harness.env, harness);
+  const { port, url } = api;
 
   const pollers = Array.from({ length: 20 }, () => new RetryingPoller(() => url, id, { intervalMs: 50, retryDelayMs: 50 }));
   const finished = Promise.all(pollers.map((poller) => poller.pollToEnd()));
   // Fail fast rather than hang if a poller throws while the API is down.
   finished.catch(() => undefined);
 
-  await waitFor(() => pollers.every((poller) => poller.cursor > 0));
+  await waitFor('every poller to get events', () => pollers.every((poller) => poller.cursor > 0), 20_000);
   expect((await harness.api.state(id)).status).toBe('running');
-  await stopApi(api);
+  await stopApiProcess(api);
   const cursorsAtRestart = pollers.map((poller) => poller.cursor);
   // Down long enough that every poller, polling every 50 ms, finds nobody listening.
   await new Promise((resolve) => setTimeout(resolve, 400));
-  api = await startApi(port);
+  api = await startApiProcess(harness.env, harness, port);
 
   try {
     const results = await finished;
@@ -109,14 +56,6 @@ test('pollers ride out a restart of the HTTP API and go on from their cursors: n
     expect(pollers.reduce((sum, poller) => sum + poller.connectionErrors, 0)).toBeGreaterThan(0);
     expect(api.service.reader.stats.queries).toBeGreaterThan(0);
   } finally {
-    await stopApi(api);
+    await stopApiProcess(api);
   }
 }, 90_000);
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,12 +1,9 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
 import { modelStreamSignal } from '../../src/shared/definitions';
 import { workflowIdFor } from '../../src/shared/generation';
 import type { StreamProgress } from '../../src/shared/model-turn';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const threeMegabytes = 'x'.repeat(3 * 1024 * 1024);
 
@@ -25,21 +22,8 @@ const scenarios: Record<string, Scenario> = {
   slow: [{ steps: [{ type: 'text', text: 'Thinking it over. ' }, { type: 'pause', ms: 60_000 }, { type: 'text', text: 'done' }] }],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  // The claim check off: what is still over Temporal's payload limit must end the generation, not hang it.
-  harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_CLAIM_CHECK: 'off', TOOLSTREAM_MAX_FILE_BYTES: String(8 * 1024 * 1024) } });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+// The claim check off: what is still over Temporal's payload limit must end the generation, not hang it.
+const harness = useHarness({ scenarios, env: { TOOLSTREAM_CLAIM_CHECK: 'off', TOOLSTREAM_MAX_FILE_BYTES: String(8 * 1024 * 1024) } });
 
 test('with the claim check off, a 3 MB tool input ends the generation failed within 10 s, with an error naming the limit', async () => {
   const started = Date.now();
@@ -51,7 +35,7 @@ test('with the claim check off, a 3 MB tool input ends the generation failed wit
   // The tool never ran and the model was not asked again.
   expect(state.tools).toEqual([]);
   expect(harness.fake.requests.filter((request) => request.scenario === 'hugeInput')).toHaveLength(1);
-  const handle = env.client.workflow.getHandle(workflowIdFor(id));
+  const handle = harness.env.client.workflow.getHandle(workflowIdFor(id));
   await handle.result();
   expect((await handle.describe()).status.name).toBe('COMPLETED');
 }, 30_000);
@@ -60,7 +44,7 @@ test('a workflow whose task keeps failing is served with the problem Temporal re
   const id = await harness.api.create(promptFor('slow'));
   await harness.api.waitForState(id, (s) => s.text.length > 0);
   // A malformed signal makes every workflow task fail (a bug, as a poisoned payload would be): the generation cannot move.
-  await env.client.workflow.getHandle(workflowIdFor(id)).signal(modelStreamSignal, { iteration: 1, attempt: 1, phase: 'streaming', items: null } as unknown as StreamProgress);
+  await harness.env.client.workflow.getHandle(workflowIdFor(id)).signal(modelStreamSignal, { iteration: 1, attempt: 1, phase: 'streaming', items: null } as unknown as StreamProgress);
   // Until Temporal marks it, a read may time out (503, try again); it is never a 500.
   const deadline = Date.now() + 45_000;
   let stuck: { status: string; problem?: string | null } | undefined;
@@ -81,7 +65,7 @@ test('a workflow whose task keeps failing is served with the problem Temporal re
   expect(again.status).toBe(200);
   expect(again.body.problem).toBe(stuck?.problem);
   expect(Date.now() - readStarted).toBeLessThan(2_000);
-  await env.client.workflow.getHandle(workflowIdFor(id)).terminate('test over');
+  await harness.env.client.workflow.getHandle(workflowIdFor(id)).terminate('test over');
   // The API's reads of the stuck workflow may still be retrying inside the client's gRPC retry; each ends by its
   // 10 s deadline. Closing the connection under a pending retry throws from its timer ("Channel has been shut down").
   await new Promise((resolve) => setTimeout(resolve, 11_000));

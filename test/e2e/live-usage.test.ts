@@ -1,10 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { foldEvents } from '../../src/shared/reducer';
 import { addUsage, zeroUsage } from '../../src/shared/usage';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const firstTurnUsage = { inputTokens: 2_000, outputTokens: 300, cacheReadInputTokens: 500, cacheCreationInputTokens: 0 };
 const scenarios: Record<string, Scenario> = {
@@ -27,16 +25,7 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let harness: Harness;
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  harness = await startHarness(env, await bundleWorkflows(), { scenarios });
-});
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 test('tokens and cost in state grow while the model streams; the final figures are the reported usage', async () => {
   const id = await harness.api.create(promptFor('metered'));

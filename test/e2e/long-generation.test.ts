@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
 import { workflowIdFor } from '../../src/shared/generation';
 import { foldEvents } from '../../src/shared/reducer';
 import { maybeRecordHistory } from '../support/record-history';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const toolTurns = 200;
 
@@ -20,24 +17,11 @@ const scenarios: Record<string, Scenario> = {
       : { steps: [{ type: 'text', text: 'All done.' }] },
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, {
+const harness = useHarness({
     scenarios,
     // A low threshold so this run continues-as-new several times; the buffer holds every event so the poller never needs a gap.
     env: { TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: '400', TOOLSTREAM_TEXT_BATCH_MS: '20', TOOLSTREAM_EVENT_BUFFER: '5000' },
   });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
 
 test('a generation of 201 iterations continues-as-new along the way and reads as one generation', async () => {
   const id = await harness.api.create(promptFor('marathon'), { maxIterations: toolTurns + 1 });
@@ -61,11 +45,11 @@ test('a generation of 201 iterations continues-as-new along the way and reads as
   expect(last?.body.messages).toHaveLength(1 + 2 * toolTurns);
 
   // After its last event the final run archives its log, then closes; visibility catches up a moment later.
-  await env.client.workflow.getHandle(workflowIdFor(id)).result();
+  await harness.env.client.workflow.getHandle(workflowIdFor(id)).result();
   const runs = [];
   for (let tries = 0; tries < 100; tries++) {
     runs.length = 0;
-    for await (const run of env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` })) runs.push(run);
+    for await (const run of harness.env.client.workflow.list({ query: `WorkflowId = '${workflowIdFor(id)}'` })) runs.push(run);
     if (runs.some((run) => run.status.name === 'COMPLETED')) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -73,5 +57,5 @@ test('a generation of 201 iterations continues-as-new along the way and reads as
   expect(continued.length).toBeGreaterThanOrEqual(2);
   expect(runs.filter((run) => run.status.name === 'COMPLETED')).toHaveLength(1);
   const firstRun = continued.sort((a, b) => a.startTime.getTime() - b.startTime.getTime())[0];
-  await maybeRecordHistory(env, id, 'continue-as-new', firstRun.runId);
+  await maybeRecordHistory(harness.env, id, 'continue-as-new', firstRun.runId);
 }, 300_000);

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { MessagesRequestBody, RecordedRequest, Scenario, ScriptedTurn, ScriptStep } from '../../src/fake-anthropic';
 import { foldEvents } from '../../src/shared/reducer';
 import { maybeRecordHistory } from '../support/record-history';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useTemporalEnv } from '../support/temporal-env';
+import { useHarness } from '../support/toolstream-harness';
 
 /** Everything goes wrong at most once per scenario: the first call fails its way, the next one answers. */
 const answer: ScriptedTurn = { steps: [{ type: 'text', text: 'Second answer.' }] };
@@ -50,20 +48,8 @@ const scenarios: Record<string, Scenario> = {
   'blocked-cancel': () => alwaysUnavailable,
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_STREAM_IDLE_TIMEOUT: String(idleTimeoutMs) } });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const temporalEnv = useTemporalEnv();
+const harness = useHarness({ scenarios, env: { TOOLSTREAM_STREAM_IDLE_TIMEOUT: String(idleTimeoutMs) } }, temporalEnv);
 
 function requestsOf(scenario: string): RecordedRequest[] {
   return harness.fake.requests.filter((request) => request.scenario === scenario);
@@ -125,7 +111,7 @@ describe.each(Object.keys(faults))('a stream that ends in %s', (fault) => {
     expect(firstAttemptText.length).toBeGreaterThan(0);
     expect(firstAttemptText.every((event) => event.seq < superseded[0].seq)).toBe(true);
     expect(requestsOf(`${fault}-before-tools`)).toHaveLength(2);
-    if (fault === 'error') await maybeRecordHistory(env, id, 'superseded-attempt');
+    if (fault === 'error') await maybeRecordHistory(harness.env, id, 'superseded-attempt');
   });
 
   test('after a tool call: the tool runs once, the partial turn is committed, the model goes on from there', async () => {
@@ -171,7 +157,7 @@ describe('when the model stays unavailable through every retry', () => {
     expect(state.text).toBe('Back again.');
     expect(state.error).toBeNull();
     expect(eventsOfType(events, 'generation.resumed')).toEqual([expect.objectContaining({ by: 'resume' })]);
-    await maybeRecordHistory(env, id, 'blocked-resume');
+    await maybeRecordHistory(harness.env, id, 'blocked-resume');
 
     // Resuming a generation that is not blocked changes nothing.
     const again = await harness.api.post<{ error: { code: string } }>(`/v1/generations/${id}/resume`);
@@ -202,13 +188,7 @@ describe('when the model stays unavailable through every retry', () => {
 });
 
 describe('with a short blocked timeout', () => {
-  let short: Harness;
-  beforeAll(async () => {
-    short = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_BLOCKED_TIMEOUT: '1000' } });
-  });
-  afterAll(async () => {
-    await short?.close();
-  });
+  const short = useHarness({ scenarios, env: { TOOLSTREAM_BLOCKED_TIMEOUT: '1000' } }, temporalEnv);
 
   test('a blocked generation nobody resumes fails by itself with the model error', async () => {
     const id = await short.api.create(promptFor('blocked-cancel'));

@@ -1,11 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Scenario } from '../../src/fake-anthropic';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const token = 'tok-openapi-' + 'z'.repeat(20);
 const scenarios: Record<string, Scenario> = {
@@ -17,9 +14,7 @@ const scenarios: Record<string, Scenario> = {
   long: [{ steps: [{ type: 'tool_use', id: 'toolu_oa_sleep', name: 'sleep', input: { ms: 120_000 } }] }, { steps: [{ type: 'text', text: 'Done.' }] }],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
+const harness = useHarness({ scenarios, env: { TOOLSTREAM_API_TOKEN: token, TOOLSTREAM_MAX_ACTIVE_GENERATIONS: '1' } });
 let document: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>> };
 const docId = 'https://toolstream.invalid/openapi.json';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -29,18 +24,10 @@ addFormats(ajv);
 const checked = new Set<string>();
 
 beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_API_TOKEN: token, TOOLSTREAM_MAX_ACTIVE_GENERATIONS: '1' } });
   const res = await fetch(`${harness.toolstream.url}/openapi.json`);
   expect(res.status).toBe(200);
   document = (await res.json()) as typeof document;
   ajv.addSchema({ ...document, $id: docId });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
 });
 
 const pointer = (...parts: string[]): string => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');

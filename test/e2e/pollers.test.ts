@@ -1,12 +1,9 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario } from '../../src/fake-anthropic';
 import type { GenerationEvent } from '../../src/shared/events';
 import { foldEvents } from '../../src/shared/reducer';
 import { ApiClient } from '../support/api-client';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const pollerCount = 500;
 
@@ -37,20 +34,7 @@ class CountingApiClient extends ApiClient {
   }
 }
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 test(`${pollerCount} concurrent pollers of one live generation all get every event, with far fewer queries than polls`, async () => {
   const reader = harness.toolstream.generations.reader;

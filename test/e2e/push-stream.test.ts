@@ -1,7 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import type { EventPage } from '../../src/shared/event-log';
 import type { GenerationEvent } from '../../src/shared/events';
@@ -10,8 +8,8 @@ import type { GenerationState } from '../../src/shared/state';
 import { createApp } from '../../src/server/create-app';
 import { readSse, type SseResult } from '../support/sse-client';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useTemporalEnv } from '../support/temporal-env';
+import { useHarness } from '../support/toolstream-harness';
 
 const TOKEN = 'push-stream-test-token';
 const done: ScriptedTurn = { steps: [{ type: 'text', text: 'Finished.' }] };
@@ -32,17 +30,8 @@ const scenarios: Record<string, Scenario> = {
   pause: [{ steps: [{ type: 'tool_use', id: 'toolu_pause', name: 'sleep', input: { ms: 2500 } }] }, done],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+const temporalEnv = useTemporalEnv();
 const auth = { authorization: `Bearer ${TOKEN}` };
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
 
 function eventsOf(result: SseResult): GenerationEvent[] {
   return result.messages.filter((message) => message.event !== 'snapshot').map((message) => JSON.parse(message.data) as GenerationEvent);
@@ -58,15 +47,8 @@ function expectWellFormed(result: SseResult): void {
 }
 
 describe('with a token and the default buffer', () => {
-  let harness: Harness;
-  let streamUrl: (id: string, query?: string) => string;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_API_TOKEN: TOKEN } });
-    streamUrl = (id, query = '') => `${harness.toolstream.url}/v1/generations/${id}/stream${query}`;
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios, env: { TOOLSTREAM_API_TOKEN: TOKEN } }, temporalEnv);
+  const streamUrl = (id: string, query = ''): string => `${harness.toolstream.url}/v1/generations/${id}/stream${query}`;
 
   test('a live generation streams every event in order, ids = seqs, and the stream ends after the terminal event', async () => {
     const id = await harness.api.create(promptFor('chatty'));
@@ -199,13 +181,7 @@ describe('with a token and the default buffer', () => {
 });
 
 describe('with a small event buffer', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_EVENT_BUFFER: '10' } });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios, env: { TOOLSTREAM_EVENT_BUFFER: '10' } }, temporalEnv);
 
   test('a client behind the buffer first gets a snapshot; folding the events onto it gives the final state', async () => {
     const id = await harness.api.create(promptFor('chatty'));

@@ -3,9 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { MessagesRequestBody, RequestMessage, Scenario, ScriptedTurn } from '../../src/fake-anthropic';
+import type { MessagesRequestBody, RequestMessage, Scenario } from '../../src/fake-anthropic';
 import type { EventPage } from '../../src/shared/event-log';
 import type { GenerationEvent } from '../../src/shared/events';
 import type { ApiClient } from '../support/api-client';
@@ -13,22 +11,14 @@ import { workflowIdFor } from '../../src/shared/generation';
 import { readCounters, toolResultProblems } from '../crash/crash-checks';
 import { historyFigures } from '../support/history-payloads';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useTemporalEnv } from '../support/temporal-env';
+import { useHarness } from '../support/toolstream-harness';
+import { bigToolTurn, runWriteThenRead, writeThenReadTurns } from '../support/big-file-turns';
 import { bulkText } from '../support/bulk-text';
 
 
 const bigFile = bulkText(700 * 1024, 'big');
 const threshold = 128 * 1024;
-
-function toolTurn(id: string, name: string, input: unknown): ScriptedTurn {
-  return { steps: [{ type: 'text', text: `Calling ${name}. ` }, { type: 'tool_use', id, name, input }] };
-}
-
-/** A tool turn whose JSON arrives in large deltas: the SDK parses far fewer events, so megabytes stream in seconds. */
-function bigToolTurn(id: string, name: string, input: unknown): ScriptedTurn {
-  return { ...toolTurn(id, name, input), jsonChunking: 4096 };
-}
 
 /** A prompt at the API's cap (200,000 characters) in CJK: about 600 KB of UTF-8. */
 const cjkPromptText = (() => {
@@ -43,13 +33,7 @@ const followFile = bulkText(768 * 1024, 'follow');
 
 const scenarios: Record<string, Scenario> = {
   // The case that never ended: a 700 KB write, then three reads of it, ~2.8 MB of conversation.
-  writeThenRead: [
-    toolTurn('toolu_write', 'write_file', { path: 'big.txt', content: bigFile }),
-    toolTurn('toolu_read_1', 'read_file', { path: 'big.txt' }),
-    toolTurn('toolu_read_2', 'read_file', { path: 'big.txt' }),
-    toolTurn('toolu_read_3', 'read_file', { path: 'big.txt' }),
-    { steps: [{ type: 'text', text: 'Read it three times.' }] },
-  ],
+  writeThenRead: writeThenReadTurns(bigFile),
   cjkPrompt: [{ steps: [{ type: 'text', text: '长提示已读完。' }] }],
   // ~3 MB of conversation (a 768 KB file written, then read three times), then the follow-up's answer.
   followUpBig: [
@@ -62,20 +46,8 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const temporalEnv = useTemporalEnv();
+const harness = useHarness({ scenarios }, temporalEnv);
 
 function textOf(message: RequestMessage): string {
   if (typeof message.content === 'string') return message.content;
@@ -83,19 +55,8 @@ function textOf(message: RequestMessage): string {
 }
 
 test('a 700 KB file written and read back three times completes, and the last request holds the whole conversation', async () => {
-  const id = await harness.api.create(promptFor('writeThenRead'));
-  await harness.api.pollToEnd(id, { timeoutMs: 60_000 });
-  const state = await harness.api.state(id);
-  expect(state.status).toBe('completed');
-  expect(state.tools.map((tool) => [tool.id, tool.status])).toEqual([
-    ['toolu_write', 'completed'],
-    ['toolu_read_1', 'completed'],
-    ['toolu_read_2', 'completed'],
-    ['toolu_read_3', 'completed'],
-  ]);
+  const { id, last } = await runWriteThenRead(harness, 'writeThenRead', 60_000);
 
-  const requests = harness.fake.requests.filter((request) => request.scenario === 'writeThenRead');
-  const last = requests.at(-1)?.body.messages ?? [];
   expect(last.map((message) => message.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user']);
   const write = last[1].content as Array<{ type: string; input?: { content?: string } }>;
   expect(write.find((block) => block.type === 'tool_use')?.input?.content).toBe(bigFile);
@@ -106,13 +67,13 @@ test('a 700 KB file written and read back three times completes, and the last re
   expect(last.map(textOf).join('').length).toBeGreaterThan(4 * bigFile.length);
 
   // Temporal holds references: no payload above the claim-check threshold is in the history.
-  const figures = await historyFigures(env.client, workflowIdFor(id));
+  const figures = await historyFigures(harness.env.client, workflowIdFor(id));
   expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
   expect(figures.bytes).toBeLessThan(bigFile.length);
 
   // The transcript route serves the conversation exactly as last sent, plus the final answer, which the
   // run archives after its last event: read once the run has closed.
-  await env.client.workflow.getHandle(workflowIdFor(id)).result();
+  await harness.env.client.workflow.getHandle(workflowIdFor(id)).result();
   const transcript = await harness.api.request<{ total: number; messages: unknown[]; nextOffset: number | null }>('GET', `/v1/generations/${id}/transcript?limit=500`);
   expect(transcript.status).toBe(200);
   expect(transcript.body.total).toBe(last.length + 1);
@@ -143,7 +104,7 @@ test('a prompt at the 200,000-character cap in CJK (~600 KB of UTF-8) completes 
   const transcript = await harness.api.request<{ messages: RequestMessage[] }>('GET', `/v1/generations/${id}/transcript?limit=1`);
   expect(transcript.body.messages[0].content === cjkPromptText).toBe(true);
 
-  const figures = await historyFigures(env.client, workflowIdFor(id));
+  const figures = await historyFigures(harness.env.client, workflowIdFor(id));
   expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
 
   // BOUNDED-STATE ASSERTION (the lead is bounding the state now): the state served by the API keeps
@@ -186,7 +147,7 @@ test('a follow-up message after a generation whose conversation reached ~3 MB se
   expect(messages[9]).toEqual({ role: 'assistant', content: [expect.objectContaining({ type: 'text', text: 'First answer.' })] });
   expect(messages[10]).toEqual({ role: 'user', content: text });
 
-  const figures = await historyFigures(env.client, workflowIdFor(id));
+  const figures = await historyFigures(harness.env.client, workflowIdFor(id));
   expect(figures.runs).toBe(2);
   expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
 }, 180_000);
@@ -210,16 +171,8 @@ describe('continue-as-new with a ~5 MB conversation', () => {
           }
         : { steps: [{ type: 'text', text: 'All written and read.' }] },
   };
-  let canHarness: Harness;
-
-  beforeAll(async () => {
-    // 100 events (the minimum) is a few iterations: the run continues-as-new several times.
-    canHarness = await startHarness(env, bundle, { scenarios: canScenarios, env: { TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: '100', TOOLSTREAM_EVENT_BUFFER: '5000' } });
-  });
-
-  afterAll(async () => {
-    await canHarness?.close();
-  });
+  // 100 events (the minimum) is a few iterations: the run continues-as-new several times.
+  const canHarness = useHarness({ scenarios: canScenarios, env: { TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: '100', TOOLSTREAM_EVENT_BUFFER: '5000' } }, temporalEnv);
 
   test('runs several times, completes, and its last request holds the whole conversation with every tool_use answered once', async () => {
     const id = await canHarness.api.create(promptFor('canFiveMb'), { maxIterations: turns + 1 });
@@ -249,7 +202,7 @@ describe('continue-as-new with a ~5 MB conversation', () => {
       expect(results.find((block) => block.tool_use_id === `toolu_can_read_${turn}`)?.content === files[turn]).toBe(true);
     }
 
-    const figures = await historyFigures(env.client, workflowIdFor(id));
+    const figures = await historyFigures(harness.env.client, workflowIdFor(id));
     expect(figures.runs).toBeGreaterThanOrEqual(3); // 3 when written: ~100 events is three or four iterations
     expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
   }, 180_000);
@@ -322,7 +275,7 @@ function filesUnder(dir: string): { count: number; bytes: number } {
 
 /**
  * A client of histories above 4 MB: the SDK's default receive limit is set under a key grpc-js does
- * not read (`max_receive_message_length`, not `grpc.max_receive_message_length`), so env.client stops at 4 MiB.
+ * not read (`max_receive_message_length`, not `grpc.max_receive_message_length`), so harness.env.client stops at 4 MiB.
  */
 async function largeHistoryClient(address: string): Promise<Client> {
   const connection = await Connection.connect({ address, channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
@@ -395,21 +348,16 @@ describe('20 MB of conversation over 100 iterations', () => {
       };
     },
   };
-  let longHarness: Harness;
-
-  beforeAll(async () => {
-    longHarness = await startHarness(env, bundle, {
+  const longHarness = useHarness(
+    {
       scenarios: longScenarios,
       // 100 requests averaging 10 MB: the fake keeps only the last body.
       keepRequestBodies: 'last',
       // Our own continue-as-new off: only Temporal's suggestion (history size) may start another run.
       env: { TOOLSTREAM_CONTINUE_AS_NEW_EVENTS: '1000000', TOOLSTREAM_EVENT_BUFFER: '10000' },
-    });
-  });
-
-  afterAll(async () => {
-    await longHarness?.close();
-  });
+    },
+    temporalEnv,
+  );
 
   test('completes; no history payload passes the threshold, and history per iteration stays flat while the conversation grows 100-fold', async () => {
     const startedAt = Date.now();
@@ -438,7 +386,7 @@ describe('20 MB of conversation over 100 iterations', () => {
     const conversationBytes = Buffer.byteLength(JSON.stringify(last));
     expect(conversationBytes).toBeGreaterThan(20_000_000);
 
-    const histories = await largeHistoryClient(env.address);
+    const histories = await largeHistoryClient(harness.env.address);
     const figures = await historyFigures(histories, workflowIdFor(id));
     expect(figures.largestPayload).toBeLessThanOrEqual(threshold);
 

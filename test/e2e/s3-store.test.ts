@@ -1,16 +1,16 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
+import type { Scenario } from '../../src/fake-anthropic';
 import { createGenerationService } from '../../src/runtime/api-server';
 import { workflowIdFor } from '../../src/shared/generation';
 import { S3BlobStore } from '../../src/storage/s3-blob-store';
 import { createStorage, type Storage } from '../../src/storage/storage';
 import { historyFigures } from '../support/history-payloads';
-import { promptFor } from '../support/scenario';
 import { s3TestCredentials, s3TestRegion, startS3Server, type S3TestServer } from '../support/s3-server';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
+import { bigToolTurn, runWriteThenRead, writeThenReadTurns } from '../support/big-file-turns';
 import { bulkText } from '../support/bulk-text';
 
 
@@ -18,18 +18,8 @@ const bigFile = bulkText(700 * 1024, 's3');
 const threshold = 128 * 1024;
 const prefix = 'toolstream/';
 
-function toolTurn(id: string, name: string, input: unknown): ScriptedTurn {
-  return { steps: [{ type: 'text', text: `Calling ${name}. ` }, { type: 'tool_use', id, name, input }], jsonChunking: 4096 };
-}
-
 const scenarios: Record<string, Scenario> = {
-  writeThenRead: [
-    toolTurn('toolu_write', 'write_file', { path: 'big.txt', content: bigFile }),
-    toolTurn('toolu_read_1', 'read_file', { path: 'big.txt' }),
-    toolTurn('toolu_read_2', 'read_file', { path: 'big.txt' }),
-    toolTurn('toolu_read_3', 'read_file', { path: 'big.txt' }),
-    { steps: [{ type: 'text', text: 'Read it three times.' }] },
-  ],
+  writeThenRead: writeThenReadTurns(bigFile, bigToolTurn),
 };
 
 /** The S3 client reads its credentials from the AWS default chain: the environment, here. */
@@ -87,17 +77,7 @@ test('with TOOLSTREAM_STORE=s3, a 700 KB file written and read three times compl
   expect(harness.config.store).toEqual(expect.objectContaining({ kind: 's3', bucket: s3.bucket, endpoint: s3.endpoint, prefix }));
   expect(harness.storage.blobs.kind).toBe('s3');
 
-  const id = await harness.api.create(promptFor('writeThenRead'));
-  await harness.api.pollToEnd(id, { timeoutMs: 90_000 });
-  const state = await harness.api.state(id);
-  expect(state.status).toBe('completed');
-  expect(state.tools.map((tool) => [tool.id, tool.status])).toEqual([
-    ['toolu_write', 'completed'],
-    ['toolu_read_1', 'completed'],
-    ['toolu_read_2', 'completed'],
-    ['toolu_read_3', 'completed'],
-  ]);
-  const last = harness.fake.requests.filter((request) => request.scenario === 'writeThenRead').at(-1)?.body.messages ?? [];
+  const { id, state, last } = await runWriteThenRead(harness, 'writeThenRead', 90_000);
   expect(last).toHaveLength(9);
   const results = [last[4], last[6], last[8]].map((reply) => (reply.content as Array<{ type: string; content?: unknown }>).find((block) => block.type === 'tool_result')?.content);
   expect(results.every((content) => content === bigFile)).toBe(true);

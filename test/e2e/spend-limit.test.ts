@@ -1,11 +1,8 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RecordedRequest, Scenario } from '../../src/fake-anthropic';
 import { foldEvents } from '../../src/shared/reducer';
 import { toolResultProblems } from '../crash/crash-checks';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 // claude-sonnet-5-5, the default model: $2 per million input tokens, $10 per million output tokens.
 const longText = 'All work and no play makes a long answer. '.repeat(500); // ~21,000 characters, ~5,000 tokens: $0.05
@@ -37,20 +34,7 @@ const scenarios: Record<string, Scenario> = {
       : { steps: [{ type: 'text', text: 'The answer.' }], usage: { inputTokens: 1000, outputTokens: 10 }, stopReason: 'end_turn' },
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 function requestsOf(scenario: string): RecordedRequest[] {
   return harness.fake.requests.filter((request) => request.scenario === scenario);

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { calculatorDemoScenario, type Scenario, type ScriptedTurn } from '../../src/fake-anthropic';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { foldEvents } from '../../src/shared/reducer';
 import { workflowIdFor } from '../../src/shared/generation';
 import { startHarness, type Harness } from '../support/toolstream-harness';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
+import { useTemporalEnv } from '../support/temporal-env';
 import { eventFor, eventsOfType, ms, promptFor } from '../support/scenario';
 import { maybeRecordHistory } from '../support/record-history';
 
@@ -101,32 +99,22 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+const temporalEnv = useTemporalEnv();
 let harness: Harness;
 
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-});
-
 beforeEach(async () => {
-  harness = await startHarness(env, bundle, { scenarios });
+  harness = await startHarness(temporalEnv.env, temporalEnv.bundle, { scenarios });
 });
 
 afterEach(async () => {
   await harness?.close();
 });
 
-afterAll(async () => {
-  await env?.teardown();
-});
-
 async function run(scenario: string) {
   const id = await harness.api.create(promptFor(scenario));
   const events = await harness.api.pollToEnd(id);
   const state = await harness.api.state(id);
-  await maybeRecordHistory(env, id, scenario);
+  await maybeRecordHistory(harness.env, id, scenario);
   return { id, events, state };
 }
 
@@ -253,7 +241,7 @@ test('a big tool input runs whole but is cut in events and state', async () => {
 
 test('each activity carries a summary for the Temporal Web UI timeline', async () => {
   const { id } = await run('sameFile');
-  const handle = env.client.workflow.getHandle(workflowIdFor(id));
+  const handle = harness.env.client.workflow.getHandle(workflowIdFor(id));
   await handle.result();
   const history = await handle.fetchHistory();
   const summaries = (history.events ?? [])
@@ -272,7 +260,7 @@ test('each activity carries a summary for the Temporal Web UI timeline', async (
 test('a demo generation draws few text signals on the timeline, and its tools still start while the model streams', async () => {
   const { id, events, state } = await run('demo');
   expect(state.status).toBe('completed');
-  const history = await env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+  const history = await harness.env.client.workflow.getHandle(workflowIdFor(id)).fetchHistory();
   const signals = (history.events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'modelStream');
   const tools = eventsOfType(events, 'tool.started');
   expect(tools.length).toBeGreaterThanOrEqual(5);

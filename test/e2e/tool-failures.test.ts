@@ -1,12 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RecordedRequest, RequestContentBlock, Scenario } from '../../src/fake-anthropic';
 import { foldEvents } from '../../src/shared/reducer';
 import type { StateResponse } from '../support/api-client';
 import { maybeRecordHistory } from '../support/record-history';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useTemporalEnv } from '../support/temporal-env';
+import { useHarness, type Harness } from '../support/toolstream-harness';
 
 /** One turn with a failing tool beside a sleeping sibling, then the model wraps up. */
 function failingBesideSibling(key: string, times: number): Scenario {
@@ -30,17 +28,7 @@ const scenarios: Record<string, Scenario> = {
   'time-me-out': failingBesideSibling('timeout', 99),
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-});
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const temporalEnv = useTemporalEnv();
 
 function lastRequest(harness: Harness, scenario: string): RecordedRequest {
   return harness.fake.requests.filter((request) => request.scenario === scenario).at(-1) as RecordedRequest;
@@ -58,13 +46,7 @@ function toolOf(state: StateResponse, id: string) {
 }
 
 describe('with the default policy (3 attempts, errors reported to the model at once)', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios }, temporalEnv);
 
   test('a tool that fails twice is retried with backoff and its third attempt succeeds', async () => {
     const id = await harness.api.create(promptFor('flaky'));
@@ -104,13 +86,7 @@ describe('with the default policy (3 attempts, errors reported to the model at o
 });
 
 describe('with a decision window (TOOLSTREAM_TOOL_DECISION_TIMEOUT)', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '60000' } });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '60000' } }, temporalEnv);
 
   async function untilWaiting(scenario: string, key: string): Promise<{ id: string; waiting: StateResponse }> {
     const id = await harness.api.create(promptFor(scenario));
@@ -137,7 +113,7 @@ describe('with a decision window (TOOLSTREAM_TOOL_DECISION_TIMEOUT)', () => {
     expect(toolResults(lastRequest(harness, 'retry-me')).get('toolu_fail_retry')).toEqual(expect.objectContaining({ content: 'Succeeded after 4 failures' }));
     expect(state.status).toBe('completed');
     expect(foldEvents(events).tools).toEqual(state.tools);
-    await maybeRecordHistory(env, id, 'tool-retry-resume');
+    await maybeRecordHistory(harness.env, id, 'tool-retry-resume');
   });
 
   test('skip reports the failure to the model', async () => {
@@ -165,13 +141,7 @@ describe('with a decision window (TOOLSTREAM_TOOL_DECISION_TIMEOUT)', () => {
 });
 
 describe('with a short decision window', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '500' } });
-  });
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const harness = useHarness({ scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '500' } }, temporalEnv);
 
   test('an undecided failure goes to the model when the window closes', async () => {
     const id = await harness.api.create(promptFor('time-me-out'));

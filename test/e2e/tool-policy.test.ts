@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RecordedRequest, RequestContentBlock, Scenario, ScriptedTurn, ScriptStep } from '../../src/fake-anthropic';
 import type { GenerationEvent } from '../../src/shared/events';
 import { foldEvents } from '../../src/shared/reducer';
@@ -9,8 +7,7 @@ import { toolResultProblems } from '../crash/crash-checks';
 import type { StateResponse } from '../support/api-client';
 import { maybeRecordHistory } from '../support/record-history';
 import { eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const done: ScriptedTurn = { steps: [{ type: 'text', text: 'All done.' }] };
 const sleepCall = (id: string, ms: number): ScriptStep => ({ type: 'tool_use', id, name: 'sleep', input: { ms } });
@@ -71,20 +68,7 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
+const harness = useHarness({ scenarios });
 
 afterEach(() => {
   // Every request the generation sent is one the real API accepts: each tool_use answered exactly once.
@@ -168,7 +152,7 @@ describe('approval', () => {
     expect(fs.readFileSync(path.join(harness.workspaceOf(id), 'approved.txt'), 'utf8')).toBe('yes');
     expect(toolResults('approve').get('toolu_ap_write')?.is_error).toBeUndefined();
     expect(foldEvents(events).tools).toEqual(state.tools);
-    await maybeRecordHistory(env, id, 'tool-approval');
+    await maybeRecordHistory(harness.env, id, 'tool-approval');
   });
 
   test('deny sends the model an error with the reason; the tool never runs', async () => {
@@ -267,7 +251,7 @@ describe('per-tool cancel', () => {
     expect(toolResults('cancelRunning').get('toolu_cancel_long')).toEqual(expect.objectContaining({ is_error: true, content: expect.stringContaining('cancelled by the user') }));
     expect(state.status).toBe('completed');
     expect(await post(id, 'toolu_cancel_long', 'cancel')).toMatchObject({ status: 409 });
-    await maybeRecordHistory(env, id, 'tool-cancel');
+    await maybeRecordHistory(harness.env, id, 'tool-cancel');
   });
 
   test('a queued tool is cancelled before it ever starts', async () => {

@@ -11,6 +11,7 @@ import { freePort } from '../support/ports';
 import { promptFor } from '../support/scenario';
 import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
 import { startHarness, type Harness } from '../support/toolstream-harness';
+import { eventually } from '../support/wait-for';
 
 const run = promisify(execFile);
 
@@ -63,16 +64,6 @@ afterAll(async () => {
 async function temporal<T>(...args: string[]): Promise<T> {
   const { stdout } = await run(findTemporalCli(), [...args, '--address', env.address, '--output', 'json'], { maxBuffer: 16 * 1024 * 1024 });
   return JSON.parse(stdout) as T;
-}
-
-/** Visibility lags the workflow by a moment: ask again until the answer holds. */
-async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (holds(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 interface HistoryEvent {

@@ -2,12 +2,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RequestContentBlock, Scenario } from '../../src/fake-anthropic';
 import { eventFor, eventsOfType, promptFor } from '../support/scenario';
-import { bundleWorkflows, captureRuntimeLogs, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { captureRuntimeLogs } from '../support/temporal-env';
+import { useHarness } from '../support/toolstream-harness';
 
 const unique = randomBytes(8).toString('hex');
 const absoluteTarget = path.join(os.tmpdir(), `toolstream-abs-${unique}.txt`);
@@ -34,21 +32,11 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
 // The refused tool calls are logged as failed activities; expected here, so kept off stderr.
 const runtimeLogs = captureRuntimeLogs({ quiet: true });
+const harness = useHarness({ scenarios, env: { TOOLSTREAM_MAX_FILE_BYTES: String(maxFileBytes) } });
 
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_MAX_FILE_BYTES: String(maxFileBytes) } });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
+afterAll(() => {
   fs.rmSync(absoluteTarget, { force: true });
   runtimeLogs.stop();
 });

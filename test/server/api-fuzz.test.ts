@@ -1,12 +1,9 @@
 import http from 'node:http';
 import net from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import fc from 'fast-check';
 import type { Scenario } from '../../src/fake-anthropic';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 /** One short text turn: a generation the fuzzer manages to create, tagged or not, is over at once. */
 const shortTurn: Scenario = [{ steps: [{ type: 'text', text: 'Hi.' }] }];
@@ -190,22 +187,12 @@ function requestArb(realId: string): fc.Arbitrary<FuzzRequest> {
   }));
 }
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
+const harness = useHarness({ scenarios, defaultScenario: shortTurn });
 let realId: string;
 
 beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, { scenarios, defaultScenario: shortTurn });
   realId = await harness.api.create(promptFor('short'));
   await harness.api.pollToEnd(realId);
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
 });
 
 test('whatever a client sends, the API answers below 500, errors as JSON with a code, and stays up', async () => {

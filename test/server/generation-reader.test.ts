@@ -1,8 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection, ServiceError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Scenario, ScriptedTurn } from '../../src/fake-anthropic';
 import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
@@ -17,8 +15,7 @@ import { foldEvents } from '../../src/shared/reducer';
 import type { GenerationState } from '../../src/shared/state';
 import { ApiClient } from '../support/api-client';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 // Small, so that `chatty` overflows it; the `held` generation fits whole.
 const bufferSize = 12;
@@ -38,27 +35,14 @@ const scenarios: Record<string, Scenario> = {
   ],
 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let harness: Harness;
-
-beforeAll(async () => {
-  env = await createTemporalEnv();
-  bundle = await bundleWorkflows();
-  harness = await startHarness(env, bundle, {
+const harness = useHarness({
     scenarios,
     env: { TOOLSTREAM_EVENT_BUFFER: String(bufferSize), TOOLSTREAM_TEXT_BATCH_MS: '20', TOOLSTREAM_TEXT_SIGNALS_PER_SECOND: '1000' },
   });
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await env?.teardown();
-});
 
 function newReader(options: Partial<GenerationReaderOptions> = {}): GenerationReader {
   return new GenerationReader({
-    connection: env.connection,
+    connection: harness.env.connection,
     namespace: 'default',
     eventBufferSize: bufferSize,
     storage: harness.storage,
@@ -68,7 +52,7 @@ function newReader(options: Partial<GenerationReaderOptions> = {}): GenerationRe
 }
 
 function handleOf(id: string): WorkflowHandle {
-  return env.client.workflow.getHandle(workflowIdFor(id));
+  return harness.env.client.workflow.getHandle(workflowIdFor(id));
 }
 
 /** Asks the workflow directly, past every cache, until its state satisfies `condition`. */
@@ -211,7 +195,7 @@ describe('a finished generation', () => {
       maxIterations: 2,
       options: { ...defaultGenerationOptions, eventBufferSize: bufferSize },
     };
-    const run = await env.client.workflow.start('generationWorkflow', { taskQueue: harness.config.temporal.taskQueue, workflowId: workflowIdFor(continued), args: [input] });
+    const run = await harness.env.client.workflow.start('generationWorkflow', { taskQueue: harness.config.temporal.taskQueue, workflowId: workflowIdFor(continued), args: [input] });
     await run.result();
 
     const seenAfterRecheck = await rechecking.state(continued);
@@ -275,7 +259,7 @@ describe('when Temporal refuses', () => {
 
   test('over HTTP the 503 is JSON with a Retry-After header', async () => {
     const service = new GenerationService({
-      connection: env.connection,
+      connection: harness.env.connection,
       namespace: 'default',
       taskQueue: 'unused',
       defaultModel: 'claude-sonnet-5-5',
@@ -284,7 +268,7 @@ describe('when Temporal refuses', () => {
       storage: harness.storage,
       reader: { queryEvents: refusingFirst(Number.POSITIVE_INFINITY, busyError), busyRetry: { attempts: 2, initialDelayMs: 5, maxDelayMs: 5 } },
     });
-    const handler = createApp({ generations: service, commands: new GenerationCommands({ connection: env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }) });
+    const handler = createApp({ generations: service, commands: new GenerationCommands({ connection: harness.env.connection, namespace: 'default', taskQueue: 'unused', storage: harness.storage, onNewRun: () => undefined }), health: async () => ({ ok: true, details: {} }) });
     const server = http.createServer(handler).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {

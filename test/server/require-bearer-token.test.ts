@@ -1,14 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import express from 'express';
 import type { Scenario } from '../../src/fake-anthropic';
 import { errorHandler } from '../../src/server/error-handler';
 import { requireBearerToken } from '../../src/server/require-bearer-token';
 import { ApiClient } from '../support/api-client';
 import { promptFor } from '../support/scenario';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const token = 'tok_3f9c2a7e-b1d4-4c8e-9a6f-5e2d7c1b0a93';
 type ErrorResponse = { error: { code: string; message: string } };
@@ -78,20 +75,11 @@ describe('requireBearerToken on a bare app', () => {
 
 describe('TOOLSTREAM_API_TOKEN on the running product', () => {
   const scenarios: Record<string, Scenario> = { short: [{ steps: [{ type: 'text', text: 'Hello.' }] }] };
-  let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundleWithSourceMap;
-  let harness: Harness;
+  const harness = useHarness({ scenarios, env: { TOOLSTREAM_API_TOKEN: token } });
   let anonymous: ApiClient;
 
-  beforeAll(async () => {
-    env = await createTemporalEnv();
-    bundle = await bundleWorkflows();
-    harness = await startHarness(env, bundle, { scenarios, env: { TOOLSTREAM_API_TOKEN: token } });
+  beforeAll(() => {
     anonymous = new ApiClient(harness.toolstream.url);
-  });
-  afterAll(async () => {
-    await harness?.close();
-    await env?.teardown();
   });
 
   test.each(refusals)('every /v1 route refuses %s', async (_name, headers, challenge) => {

@@ -1,10 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadConfig } from '../../src/config';
+import { startApiServer, temporalReachability, type RunningApi } from '../../src/runtime/api-server';
 import { createApp } from '../../src/server/create-app';
 import { GenerationCommands } from '../../src/server/generation-commands';
 import { GenerationService } from '../../src/server/generation-service';
 import { defaultGenerationOptions } from '../../src/shared/generation';
+import { createStorage } from '../../src/storage/storage';
 import type { Harness } from './toolstream-harness';
 
 /** A second HTTP API beside a harness's worker: a new app, service and reader, nothing shared with any other. */
@@ -48,4 +52,21 @@ export async function stopApiProcess(api: ApiProcess): Promise<void> {
   const closed = new Promise<void>((resolve) => api.server.close(() => resolve()));
   api.server.closeAllConnections();
   await closed;
+}
+
+/**
+ * The product's HTTP API in this process on a free port, over `connection`, its health answering from
+ * Temporal's reachability: the part that stays up while a crash test kills workers or the dev server.
+ */
+export async function startInProcessApi(connection: Connection, where: { address: string; taskQueue: string; storeDir: string }): Promise<RunningApi> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', TEMPORAL_ADDRESS: where.address, TOOLSTREAM_TASK_QUEUE: where.taskQueue, TOOLSTREAM_STORE_DIR: where.storeDir });
+  return startApiServer({
+    config,
+    storage: await createStorage(config),
+    connection,
+    health: async () => {
+      const temporal = await temporalReachability(connection);
+      return { ok: temporal === 'ok', details: { temporal } };
+    },
+  });
 }

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type LogEntry, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from '../../src/temporal/temporal-cli';
+import { notYet } from './late-bound';
 
 let runtimeInstalled = false;
 interface RuntimeLogCapture {
@@ -40,6 +41,54 @@ export function createTemporalEnv(options: { uiPort?: number } = {}): Promise<Te
       ...(options.uiPort === undefined ? {} : { ui: true, uiPort: options.uiPort }),
     },
   });
+}
+
+/** Starts the file's dev server and workflow bundle in a beforeAll and tears the server down in an afterAll. */
+export function useTemporalEnv(): TemporalForFile {
+  const temporal = new TemporalForFile();
+  beforeAll(() => temporal.start());
+  afterAll(() => temporal.stop());
+  return temporal;
+}
+
+/** The dev server and workflow bundle a test file shares, there once started. */
+export class TemporalForFile {
+  private startedEnv?: TestWorkflowEnvironment;
+  private startedBundle?: WorkflowBundleWithSourceMap;
+  private readonly beforeStop = new Set<() => Promise<void>>();
+
+  get env(): TestWorkflowEnvironment {
+    return notYet(this.startedEnv, 'the Temporal dev server');
+  }
+
+  get bundle(): WorkflowBundleWithSourceMap {
+    return notYet(this.startedBundle, 'the workflow bundle');
+  }
+
+  async start(): Promise<void> {
+    this.startedEnv = await createTemporalEnv();
+    this.startedBundle = await bundleWorkflows();
+  }
+
+  /**
+   * Runs `close` before the server goes down, unless it was run before: Jest runs afterAll hooks of one
+   * block in the order they were declared, so a harness declared after the server would otherwise close
+   * after it.
+   */
+  closeBeforeStop(close: () => Promise<void>): () => Promise<void> {
+    this.beforeStop.add(close);
+    return async () => {
+      if (this.beforeStop.delete(close)) await close();
+    };
+  }
+
+  async stop(): Promise<void> {
+    for (const close of [...this.beforeStop].reverse()) {
+      this.beforeStop.delete(close);
+      await close();
+    }
+    await this.startedEnv?.teardown();
+  }
 }
 
 /** Bundled once per test file: every worker in the file reuses it. */

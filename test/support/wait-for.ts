@@ -10,3 +10,16 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Reads until `holds` agrees with what was read (every 250 ms, for what is eventually consistent, e.g.
+ * Temporal's visibility), and gives the last read: at the deadline whatever it is, for the test to assert on.
+ */
+export async function eventually<T>(read: () => Promise<T>, holds: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (holds(value) || Date.now() > deadline) return value;
+    await pause(250);
+  }
+}

@@ -33,3 +33,24 @@ export async function startWorkerProcess(env: WorkerProcessEnv, name = 'worker')
   }
   return worker;
 }
+
+/** The worker processes a test started, named in order, so an afterEach can kill whatever is left. */
+export class WorkerProcesses {
+  private started: ManagedProcess[] = [];
+
+  /** Every worker started since the last killAll, in order. */
+  get all(): readonly ManagedProcess[] {
+    return this.started;
+  }
+
+  async start(env: WorkerProcessEnv): Promise<ManagedProcess> {
+    const worker = await startWorkerProcess(env, `worker ${this.started.length + 1}`);
+    this.started.push(worker);
+    return worker;
+  }
+
+  async killAll(): Promise<void> {
+    for (const worker of this.started) await worker.kill('SIGKILL');
+    this.started = [];
+  }
+}

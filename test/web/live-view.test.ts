@@ -1,11 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from '../../src/fake-anthropic';
 import { startApiProcess, stopApiProcess } from '../support/api-process';
 import { promptFor } from '../support/scenario';
 import { launchChromium, screenshotPath } from '../support/screenshots';
-import { bundleWorkflows, createTemporalEnv } from '../support/temporal-env';
-import { startHarness, type Harness } from '../support/toolstream-harness';
+import { useHarness } from '../support/toolstream-harness';
 
 const scenarios: Record<string, Scenario> = {
   build: [
@@ -43,19 +41,14 @@ const scenarios: Record<string, Scenario> = {
       : { steps: [{ type: 'text', text: 'It worked on the retry.' }] },
 };
 
-let env: TestWorkflowEnvironment;
-let harness: Harness;
+// A failed tool waits for a retry/skip decision rather than going straight back to the model.
+const harness = useHarness({ scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '120000' } });
 let browser: Browser;
 beforeAll(async () => {
-  env = await createTemporalEnv();
-  // A failed tool waits for a retry/skip decision rather than going straight back to the model.
-  harness = await startHarness(env, await bundleWorkflows(), { scenarios, env: { TOOLSTREAM_TOOL_DECISION_TIMEOUT: '120000' } });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await harness?.close();
-  await env?.teardown();
 });
 
 test('start from the form, watch text stream and tools go ⏳ → ✅, with the status line updating', async () => {
@@ -109,7 +102,7 @@ async function receivedSeqs(page: Page): Promise<number[]> {
 }
 
 test('the API restarts mid-generation and the page carries on: every event once, in order, and the same state as the API', async () => {
-  let api = await startApiProcess(env, harness);
+  let api = await startApiProcess(harness.env, harness);
   try {
     const id = await harness.api.create(promptFor('steady', 'Write the plan'));
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -119,7 +112,7 @@ test('the API restarts mid-generation and the page carries on: every event once,
     await stopApiProcess(api);
     const seqsAtRestart = (await receivedSeqs(page)).length;
     await page.locator('#connection', { hasText: 'reconnecting' }).waitFor();
-    api = await startApiProcess(env, harness, api.port);
+    api = await startApiProcess(harness.env, harness, api.port);
 
     await page.locator('#connection', { hasText: 'finished' }).waitFor({ timeout: 60_000 });
     const state = await harness.api.state(id);

@@ -4,12 +4,13 @@ import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { startFakeAnthropic, type FakeAnthropicServer, type Scenario } from '../../../src/fake-anthropic';
 import { createToolRegistry } from '../../../src/tools';
 import type { BenchTemporal } from '../../lib/stack';
 import { createWorkflowStreamsActivities } from './activities';
+import { bundleWorkflowStreams } from './bundle';
 import { allTopics, Topic, type TextDelta, type WorkflowStreamsGenerationInput, type WorkflowStreamsGenerationResult } from './shared';
 import type { workflowStreamsGeneration } from './workflow';
 
@@ -20,7 +21,7 @@ let bundlePromise: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The baseline's workflow code, bundled on its own (once per process). */
 function workflowStreamsBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: require.resolve('./workflow'), logger: quietLogger });
+  bundlePromise ??= bundleWorkflowStreams();
   return bundlePromise;
 }
 
@@ -128,12 +129,3 @@ async function subscribeToEnd(client: Client, workflowId: string, deliveryMs: nu
   }
   return items;
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};

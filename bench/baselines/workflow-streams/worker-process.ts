@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { Context } from '@temporalio/activity';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type ActivityExecuteInput, type ActivityInboundCallsInterceptor } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type ActivityExecuteInput, type ActivityInboundCallsInterceptor } from '@temporalio/worker';
 import type { ToolRunInput } from '../../../src/shared/model-turn';
 import { createToolRegistry } from '../../../src/tools';
-import { reportLoopStats, sendToParent, serveParent } from '../../lib/child-entry';
+import { answerGc, reportLoopStats, sendToParent, serveParent, stopWorker, untilRunning } from '../../lib/child-entry';
 import { createWorkflowStreamsActivities } from './activities';
+import { bundleWorkflowStreams } from './bundle';
 import type { StreamTurnInput } from './shared';
 
 /**
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const worker = await Worker.create({
     connection,
     taskQueue: required('BENCH_TASK_QUEUE'),
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflow'), logger: quietLogger }),
+    workflowBundle: await bundleWorkflowStreams(),
     activities,
     maxConcurrentActivityTaskExecutions: maxConcurrentActivities,
     maxHeartbeatThrottleInterval: heartbeatIntervalMs,
@@ -87,20 +88,16 @@ async function main(): Promise<void> {
         lastStreamEnd.clear();
         sendToParent({ type: 'timings', timings });
       }
-      if (message.type === 'gc' && typeof global.gc === 'function') {
-        global.gc();
-        sendToParent({ type: 'gc-done' });
-      }
+      answerGc(message);
     },
     async () => {
       stopStats();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      await stopWorker(worker, running);
       await connection.close();
       fs.rmSync(workspaceRoot, { recursive: true, force: true });
     },
   );
-  while (worker.getState() !== 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
+  await untilRunning(worker);
   sendToParent({ type: 'ready', pid: process.pid });
   await running;
 }
@@ -135,15 +132,6 @@ function required(name: string): string {
   if (!value) throw new Error(`${name} is required`);
   return value;
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? (err.stack ?? err.message) : err);
