@@ -42,9 +42,12 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  const deadline = Date.now() + 60_000;
-  await waitUntilListening(child, options.port, deadline);
-  await waitUntilServing(child, `127.0.0.1:${options.port}`, deadline);
+  try {
+    await waitUntilServing(options.port, Date.now() + 60_000, () => child.exitCode !== null);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: `http://127.0.0.1:${options.uiPort}`,
@@ -52,39 +55,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitUntilListening(child: ChildProcess, port: number, deadline: number): Promise<void> {
+/**
+ * Waits until a dev server started on 127.0.0.1:`port` serves. The port opens before the frontend
+ * does: on a busy machine the first calls answer UNAVAILABLE ("Frontend is not healthy yet"), and a
+ * worker connecting then fails its whole start. Throws when `exited()` or at `deadline`.
+ */
+export async function waitUntilServing(port: number, deadline: number, exited: () => boolean): Promise<void> {
+  let lastError: unknown = 'nothing listening';
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
-    if (await isListening(port)) return;
+    if (exited()) throw new Error('temporal server start-dev exited before it served');
+    if (await isListening(port)) {
+      try {
+        const connection = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 5_000 });
+        try {
+          await connection.workflowService.getSystemInfo({});
+          return;
+        } finally {
+          await connection.close();
+        }
+      } catch (err) {
+        lastError = err;
+      }
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  child.kill('SIGKILL');
-  throw new Error(`temporal server start-dev did not listen on port ${port} within 60 s`);
-}
-
-/**
- * The port opens before the frontend serves: on a busy machine the first calls answer UNAVAILABLE
- * ("Frontend is not healthy yet"), and the worker's connection would fail the whole start.
- */
-async function waitUntilServing(child: ChildProcess, address: string, deadline: number): Promise<void> {
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 5_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      lastError = err;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`temporal server start-dev did not serve on ${address} within 60 s: ${String(lastError)}`);
+  throw new Error(`temporal server start-dev did not serve on port ${port} in time: ${String(lastError)}`);
 }
 
 /** Whether something accepts connections on 127.0.0.1:`port` right now. */

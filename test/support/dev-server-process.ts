@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { devServerDynamicConfig, devServerSearchAttributes, findTemporalCli } from '../../src/temporal/temporal-cli';
 import { spawnManaged, type ManagedProcess } from './managed-process';
-import { freePort, isListening } from './ports';
+import { waitUntilServing } from '../../src/temporal/dev-server';
+import { freePort } from './ports';
 
 /**
  * `temporal server start-dev` with its state in a SQLite file, as a process the test can kill and
@@ -19,13 +20,11 @@ export async function startDevServerProcess(options: { dbFile: string; port: num
     ...devServerDynamicConfig,
     ...devServerSearchAttributes,
   ]);
-  const deadline = Date.now() + 60_000;
-  while (!(await isListening(options.port))) {
-    if (server.exited || Date.now() > deadline) {
-      await server.kill('SIGKILL');
-      throw new Error(`temporal dev server did not listen on ${options.port}\n${server.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitUntilServing(options.port, Date.now() + 60_000, () => server.exited);
+  } catch (err) {
+    await server.kill('SIGKILL');
+    throw new Error(`${String(err)}\n${server.output()}`);
   }
   return server;
 }
