@@ -2,19 +2,12 @@ import os from 'node:os';
 import { toolCallsFor, type LoadScenarioName, type LoadScenarios, type LoadTarget } from './load-target';
 import { CpuWindow, readRssMB, RssSampler } from './process-stats';
 import { realisticStreamMs } from './realistic-scenario';
+import type { DispatchStepOutcome } from './results';
 import { percentile } from './stats';
 
 /** One batch of N concurrent generations on one system: its dispatch latency and what it cost. */
-export interface LoadStep {
-  concurrent: number;
+export interface LoadStep extends DispatchStepOutcome {
   scenario: LoadScenarioName;
-  /** Every generation completed, every tool call was timed, dispatch p99 within the limit. */
-  passed: boolean;
-  failedGenerations: number;
-  dispatchP50Ms: number;
-  dispatchP99Ms: number;
-  dispatchSamples: number;
-  expectedSamples: number;
   /** Block stop seen → tool code start, whatever the design: the head start a design keeps. */
   fromBlockStopP50Ms: number;
   fromBlockStopP99Ms: number;

@@ -299,8 +299,8 @@ export interface CpuCost {
   scenarios: Record<'stress' | 'realistic', Partial<Record<CpuCostSystem, CpuCostEntry>>>;
 }
 
-/** One step of a capacity ramp on the realistic scenario. */
-export interface CapacityRampStep {
+/** What every load step at N concurrent generations is judged by: all complete, dispatch p99 within the limit. */
+export interface DispatchStepOutcome {
   concurrent: number;
   passed: boolean;
   failedGenerations: number;
@@ -308,6 +308,10 @@ export interface CapacityRampStep {
   dispatchP99Ms: number;
   dispatchSamples: number;
   expectedSamples: number;
+}
+
+/** One step of a capacity ramp on the realistic scenario. */
+export interface CapacityRampStep extends DispatchStepOutcome {
   /** Block stop seen → tool code start (for (c) this includes waiting for the turn's end). */
   fromBlockStopP99Ms: number;
   /** Percent of one core over the step. */
